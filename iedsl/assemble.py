@@ -1,0 +1,254 @@
+"""Assemble stage: triggers, role filling, attributes and cues -> event frames.
+
+Semantics (pinned by the reference interpreter and its property tests):
+
+* A rule's trigger matches are the leftmost-longest matches of its trigger pattern
+  in a sentence.  Role clauses are applied in the order written.
+* A clause's candidates are the leftmost-longest matches of its filler in the
+  sentence that do not overlap the trigger or an argument already taken, lie on the
+  required side (``before``/``after trigger``), in the trigger's clause (``in
+  clause``: clauses are split at ``;``), within N tokens (the tokens strictly
+  between candidate and trigger), and, with ``via``, next to a match of the via
+  pattern on the side facing the trigger, that match lying between them.
+* Nearest first (fewest tokens between, then leftmost).  A single-valued role takes
+  the nearest; a later clause for a single-valued role that is already filled is
+  skipped, which makes clauses fallbacks.  A repeating role takes every candidate,
+  and then any further candidate coordinated with a taken one ("Iraq and Syria",
+  "A, B, and C") even past the via word or the token limit.
+* A frame is made only when every required role has an argument and every
+  ``require`` predicate agrees.  Attributes: the event's defaults, then the
+  trigger's attributes, then ``set`` clauses, then cues in declaration order.
+* Frames of one type whose triggers overlap compete: higher rule priority, longer
+  trigger, more arguments, earlier rule wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .extensions import get_predicate
+from .nodes import Position, Scope
+from .program import ClauseDef, CueDef, EventDef, RuleDef
+from .results import Argument, Frame
+from .sentence import Candidate, SentenceContext, piece_info
+
+#: Tokens that may join coordinated arguments; at least one must be a conjunction.
+CONJUNCTIONS = frozenset({",", "and", "or", "&", "/"})
+COORD_FILLERS = frozenset({"the", "its", "his", "her", "their", "both"})
+
+Trace = Callable[[dict[str, Any]], None]
+
+
+def assemble_frames(ctx: SentenceContext, *, trace: Trace | None = None) -> list[Frame]:
+    """Every frame of one sentence (after the entities of ``ctx`` have been run)."""
+    program = ctx.program
+    frames: list[Frame] = []
+    for rule in program.rules:
+        event = program.events[rule.event]
+        trig_pattern = program.patterns[rule.trigger]
+        for ts, te in ctx.matches(rule.trigger):
+            parse = ctx.parse(rule.trigger, ts, te)
+            _, trig_attrs = piece_info(parse, ts, te)
+            frame = fill_rule(ctx, rule, event, ts, te, dict(trig_attrs), trace)
+            if trace is not None:
+                trace({"kind": "trigger", "rule": rule.name, "pattern": trig_pattern.text,
+                       "span": ctx.char_span(ts, te), "fired": frame is not None})
+            if frame is not None:
+                frames.append(frame)
+    return resolve_frames(frames, {r.name: r.index for r in program.rules})
+
+
+def resolve_frames(frames: list[Frame], rule_index: dict[str, int]) -> list[Frame]:
+    order = sorted(frames, key=lambda f: (-f.priority, -(f.trigger_end - f.trigger_start),
+                                          -len(f.args), rule_index[f.rule], f.trigger_start))
+    kept: list[Frame] = []
+    for f in order:
+        if all(k.type != f.type or f.trigger_end <= k.trigger_start
+               or k.trigger_end <= f.trigger_start for k in kept):
+            kept.append(f)
+    kept.sort(key=lambda f: (f.trigger_start, f.trigger_end, f.type, rule_index[f.rule]))
+    return kept
+
+
+def _side(c: Candidate, ts: int, te: int) -> Position | None:
+    if c.te <= ts:
+        return Position.BEFORE
+    if c.ts >= te:
+        return Position.AFTER
+    return None
+
+
+def _overlaps(c: Candidate, used: list[tuple[int, int]]) -> bool:
+    return any(c.ts < e and s < c.te for s, e in used)
+
+
+def _gap(c: Candidate, side: Position, ts: int, te: int) -> int:
+    return ts - c.te if side is Position.BEFORE else c.ts - te
+
+
+def fill_rule(ctx: SentenceContext, rule: RuleDef, event: EventDef, ts: int, te: int,
+              trig_attrs: dict[str, Any], trace: Trace | None = None) -> Frame | None:
+    used: list[tuple[int, int]] = [(ts, te)]
+    taken: dict[str, list[Candidate]] = {r.name: [] for r in event.roles}
+    for clause in rule.clauses:
+        role = event.role(clause.role)
+        if not role.cardinality.repeats and taken[role.name]:
+            continue
+        chosen = fill_clause(ctx, rule, clause, ts, te, used, role.cardinality.repeats, trace)
+        taken[role.name].extend(chosen)
+        used.extend((c.ts, c.te) for c in chosen)
+    for role in event.roles:
+        if role.cardinality.required and not taken[role.name]:
+            if trace is not None:
+                trace({"kind": "missing", "rule": rule.name, "role": role.name,
+                       "span": ctx.char_span(ts, te)})
+            return None
+    attrs = frame_attrs(ctx, rule, event, ts, te, trig_attrs, taken)
+    args = []
+    for role in event.roles:
+        for c in taken[role.name]:
+            args.append(Argument(role.name, c.start, c.end, ctx.text[c.start:c.end], c.label,
+                                 c.id, c.value, c.rule))
+    args.sort(key=lambda a: (a.start, a.end, a.role))
+    start, end = ctx.char_span(ts, te)
+    frame = Frame(event.name, start, end, ctx.text[start:end], tuple(attrs.items()),
+                  tuple(args), rule.name, rule.where, ctx.index, rule.priority)
+    for pred in rule.requires:
+        fn = get_predicate(pred)
+        if fn is not None and not fn(frame, ctx.text):
+            if trace is not None:
+                trace({"kind": "require", "rule": rule.name, "predicate": pred,
+                       "span": (start, end)})
+            return None
+    return frame
+
+
+def fill_clause(ctx: SentenceContext, rule: RuleDef, clause: ClauseDef, ts: int, te: int,
+                used: list[tuple[int, int]], repeats: bool, trace: Trace | None
+                ) -> list[Candidate]:
+    cands = ctx.candidates(clause.filler, f"{rule.name}.{clause.role}")
+    via = ctx.matches(clause.via) if clause.via is not None else None
+    trig_clause = ctx.clause_of(ts) if clause.scope is Scope.CLAUSE else None
+    ok: list[tuple[int, int, Candidate]] = []
+    for c in cands:
+        reason = _reject(ctx, clause, c, ts, te, used, via, trig_clause)
+        if trace is not None:
+            trace({"kind": "candidate", "rule": rule.name, "role": clause.role,
+                   "clause": clause.text, "span": (c.start, c.end), "label": c.label,
+                   "rejected": reason})
+        if reason is None:
+            side = _side(c, ts, te)
+            assert side is not None
+            ok.append((_gap(c, side, ts, te), c.ts, c))
+    ok.sort(key=lambda x: (x[0], x[1]))
+    chosen: list[Candidate] = []
+    for _, _, c in ok:
+        if _overlaps(c, [(k.ts, k.te) for k in chosen]):
+            continue
+        chosen.append(c)
+        if not repeats:
+            break
+    if repeats and chosen:
+        chosen = _coordinate(ctx, clause, cands, chosen, ts, te, used, trig_clause)
+    return chosen
+
+
+def _reject(ctx: SentenceContext, clause: ClauseDef, c: Candidate, ts: int, te: int,
+            used: list[tuple[int, int]], via: list[tuple[int, int]] | None,
+            trig_clause: int | None) -> str | None:
+    """Why ``c`` cannot fill ``clause`` for the trigger at ``[ts, te)``, or None."""
+    if c.ts < te and ts < c.te:
+        return "overlaps the trigger"
+    if _overlaps(c, used):
+        return "already used by another role"
+    side = _side(c, ts, te)
+    assert side is not None
+    if clause.position is not Position.ANY and side is not clause.position:
+        return f"not {clause.position.value} the trigger"
+    if trig_clause is not None and not (ctx.clause_of(c.ts) == trig_clause
+                                        == ctx.clause_of(c.te - 1)):
+        return "not in the trigger's clause"
+    gap = _gap(c, side, ts, te)
+    if clause.within is not None and gap > clause.within:
+        return f"{gap} tokens from the trigger (within {clause.within})"
+    if via is not None:
+        if side is Position.AFTER:
+            found = any(ve == c.ts and vs >= te for vs, ve in via)
+        else:
+            found = any(vs == c.te and ve <= ts for vs, ve in via)
+        if not found:
+            return "no via word next to it"
+    return None
+
+
+def _coordinate(ctx: SentenceContext, clause: ClauseDef, cands: list[Candidate],
+                chosen: list[Candidate], ts: int, te: int, used: list[tuple[int, int]],
+                trig_clause: int | None) -> list[Candidate]:
+    out = list(chosen)
+    frontier = list(chosen)
+    while frontier:
+        c = frontier.pop()
+        side = _side(c, ts, te)
+        for c2 in cands:
+            if c2 in out or _overlaps(c2, used) or _overlaps(c2, [(k.ts, k.te) for k in out]):
+                continue
+            if _side(c2, ts, te) is not side:
+                continue
+            if trig_clause is not None and ctx.clause_of(c2.ts) != trig_clause:
+                continue
+            lo, hi = (c.te, c2.ts) if side is Position.AFTER else (c2.te, c.ts)
+            if hi <= lo:
+                continue
+            words = [ctx.token_text(i).lower() for i in range(lo, hi)]
+            if any(w in CONJUNCTIONS for w in words) and all(
+                    w in CONJUNCTIONS or w in COORD_FILLERS for w in words):
+                out.append(c2)
+                frontier.append(c2)
+    out.sort(key=lambda k: k.ts)
+    return out
+
+
+def frame_attrs(ctx: SentenceContext, rule: RuleDef, event: EventDef, ts: int, te: int,
+                trig_attrs: dict[str, Any], taken: dict[str, list[Candidate]]
+                ) -> dict[str, str]:
+    decls = {a.name: a for a in event.attrs}
+    attrs = {a.name: a.default for a in event.attrs}
+    for name, value in trig_attrs.items():
+        if name in decls and str(value) in decls[name].values:
+            attrs[name] = str(value)
+    for s in rule.sets:
+        if s.value is not None:
+            attrs[s.attr] = s.value
+            continue
+        for src in s.sources:
+            values = [trig_attrs.get(s.attr)] if src == "trigger" else [
+                dict(c.attrs).get(s.attr) for c in taken.get(src, ())]
+            found = next((str(v) for v in values if v is not None
+                          and str(v) in decls[s.attr].values), None)
+            if found is not None:
+                attrs[s.attr] = found
+                break
+    for cue in ctx.program.cues:
+        if cue_applies(ctx, cue, event, ts, te):
+            attrs[cue.attr] = cue.value
+    return attrs
+
+
+def cue_applies(ctx: SentenceContext, cue: CueDef, event: EventDef, ts: int, te: int) -> bool:
+    if cue.events is not None and event.name not in cue.events:
+        return False
+    decl = next((a for a in event.attrs if a.name == cue.attr), None)
+    if decl is None or cue.value not in decl.values:
+        return False
+    for cs, ce in ctx.matches(cue.pattern):
+        if cs < te and ts < ce:
+            continue
+        side = Position.BEFORE if ce <= ts else Position.AFTER
+        if cue.position is not Position.ANY and side is not cue.position:
+            continue
+        gap = ts - ce if side is Position.BEFORE else cs - te
+        if cue.within is None or gap <= cue.within:
+            return True
+    return False
+

@@ -1,0 +1,254 @@
+"""Compile stage: checked rules -> immutable :class:`~iedsl.program.Program`.
+
+Every literal of every lexicon and every pattern goes into ONE Aho-Corasick
+automaton over the fully folded alphabet (see :mod:`iedsl.fold`); every distinct
+regex is compiled once; every pattern becomes an NFA over atoms (see
+:mod:`iedsl.patterns`).  Named patterns are expanded in place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ahocorasick
+import regex
+
+from . import nodes as n
+from .check import CheckedRules
+from .fold import ALL_FOLDS, CHAR_FOLDS, fold_full, fold_with, term_variants
+from .patterns import Alt, Atom, AtomDef, Cap, CompiledPattern, Node, Rep, Seq, compile_nfa, \
+    first_atoms
+from .program import PROGRAM_VERSION, AttrDef, ClauseDef, CueDef, EntityDef, EventDef, \
+    ExampleDef, LabelDef, Program, RegexDef, RoleDef, RuleDef, SetDef, SourceDef, TermEntry
+
+_FLAG_BITS = {"i": regex.IGNORECASE, "I": regex.IGNORECASE, "m": regex.MULTILINE,
+              "s": regex.DOTALL, "x": regex.VERBOSE, "a": regex.ASCII, "u": regex.UNICODE}
+#: A regex match must start and end on token boundaries (see iedsl.text.is_boundary).
+_EDGE = r"(?:(?<!\w)|(?!\w))"
+
+
+def compile_regex(pattern: str, flags: str) -> regex.Pattern[str]:
+    bits = 0
+    for f in flags:
+        bits |= _FLAG_BITS.get(f, 0)
+    return regex.compile(f"{_EDGE}(?:{pattern}){_EDGE}", bits)
+
+
+def compile_rules(checked: CheckedRules) -> Program:
+    return _Compiler(checked).run()
+
+
+class _Compiler:
+    def __init__(self, checked: CheckedRules) -> None:
+        self.c = checked
+        self.sources: list[SourceDef] = []
+        self.source_index: dict[tuple[str, str], int] = {}
+        self.entries: dict[str, list[TermEntry]] = {}
+        self.regexes: list[RegexDef] = []
+        self.regex_index: dict[tuple[str, str], int] = {}
+        self.atoms: list[AtomDef] = []
+        self.atom_index: dict[tuple[str, Any], int] = {}
+        self.patterns: list[CompiledPattern] = []
+        self.n_terms = 0
+        self.owner = ""
+
+    # ---------------------------------------------------------------- terms
+    def add_term(self, source: int, term: str, folds: frozenset[str], term_id: str | None,
+                 attrs: tuple[tuple[str, Any], ...]) -> None:
+        if ("case", "exact") in attrs:
+            folds = folds - {"case"}
+            attrs = tuple(a for a in attrs if a != ("case", "exact"))
+        partial = not CHAR_FOLDS <= folds
+        for variant in term_variants(term.strip(), folds):
+            key = fold_full(variant)
+            check = fold_with(variant, folds) if partial else None
+            entry = TermEntry(source, term_id, attrs, check, folds if partial else None)
+            bucket = self.entries.setdefault(key, [])
+            if entry not in bucket:
+                bucket.append(entry)
+                self.n_terms += 1
+
+    def lexicon_source(self, name: str) -> int:
+        key = ("lex", name)
+        if key in self.source_index:
+            return self.source_index[key]
+        idx = len(self.sources)
+        self.sources.append(SourceDef(name, literal=False))
+        self.source_index[key] = idx
+        lex = self.c.lexicons[name]
+        folds = ALL_FOLDS if lex.folds is None else lex.folds
+        for g in lex.groups:
+            for t in g.terms:
+                self.add_term(idx, t, folds, g.term_id, g.attrs)
+        file_attrs = lex.file_attrs
+        for row, _ in self.c.lexicon_rows.get(name, ()):
+            self.add_term(idx, row.term, folds, row.term_id, file_attrs + row.attrs)
+        return idx
+
+    def literal_source(self, text: str) -> int:
+        key = ("lit", text)
+        if key in self.source_index:
+            return self.source_index[key]
+        idx = len(self.sources)
+        self.sources.append(SourceDef(text, literal=True))
+        self.source_index[key] = idx
+        self.add_term(idx, text, ALL_FOLDS, None, ())
+        return idx
+
+    # ---------------------------------------------------------------- atoms
+    def atom(self, kind: str, arg: Any, text: str) -> Atom:
+        key = (kind, arg)
+        idx = self.atom_index.get(key)
+        if idx is None:
+            idx = len(self.atoms)
+            self.atoms.append(AtomDef(kind, arg, text))  # type: ignore[arg-type]
+            self.atom_index[key] = idx
+        return Atom(idx)
+
+    def lower(self, p: n.Pattern) -> Node:
+        if isinstance(p, n.Literal):
+            return self.atom("src", self.literal_source(p.text), f'"{p.text}"')
+        if isinstance(p, n.Ref):
+            if p.name in self.c.lexicons:
+                return self.atom("src", self.lexicon_source(p.name), f"@{p.name}")
+            return self.lower(self.c.patterns[p.name].pattern)
+        if isinstance(p, n.Regex):
+            key = (p.pattern, p.flags)
+            ri = self.regex_index.get(key)
+            if ri is None:
+                ri = len(self.regexes)
+                self.regexes.append(RegexDef(p.pattern, p.flags,
+                                             compile_regex(p.pattern, p.flags),
+                                             p.where.describe(), self.owner))
+                self.regex_index[key] = ri
+            return self.atom("re", ri, f"/{p.pattern}/{p.flags}")
+        if isinstance(p, n.LabelRef):
+            return self.atom("label", self.c.descendants.get(p.label, frozenset({p.label})),
+                             p.label)
+        if isinstance(p, n.AnyToken):
+            return self.atom("any", None, "_")
+        if isinstance(p, n.Negation):
+            inner = self.pattern(p.atom)
+            return self.atom("not", inner, "!" + self.patterns[inner].text)
+        if isinstance(p, n.Sequence):
+            return Seq(tuple(self.lower(i) for i in p.items))
+        if isinstance(p, n.Alternation):
+            return Alt(tuple(self.lower(i) for i in p.options))
+        if isinstance(p, n.Repeat):
+            return Rep(self.lower(p.item), p.min, p.max)
+        if isinstance(p, n.Capture):
+            return Cap(p.name, self.lower(p.item))
+        raise TypeError(p)  # pragma: no cover - the checker admits only the nodes above
+
+    def pattern(self, p: n.Pattern) -> int:
+        tree = self.lower(p)
+        src = p.where.source.text[p.where.span.start:p.where.span.end]
+        self.patterns.append(CompiledPattern(tree, compile_nfa(tree), first_atoms(tree),
+                                             " ".join(src.split())))
+        return len(self.patterns) - 1
+
+    # ---------------------------------------------------------------- the pass
+    def run(self) -> Program:
+        c = self.c
+        # Lexicons first, in declaration order, so source ids do not depend on use order.
+        for name in c.lexicons:
+            self.lexicon_source(name)
+        entities = []
+        for i, e in enumerate(c.entities):
+            self.owner = f"entity {e.label}"
+            line = e.where.describe()
+            entities.append(EntityDef(e.label, f"{e.label}@{line}", e.priority, e.normalizer,
+                                      self.pattern(e.pattern), i))
+        labels = {}
+        for name, info in c.labels.items():
+            labels[name] = LabelDef(name, info.parent, info.policy,
+                                    c.descendants.get(name, frozenset({name})),
+                                    tuple(e.index for e in entities if e.label == name))
+        events = {}
+        global_attrs = [AttrDef(a.name, a.values, a.default) for a in c.attributes]
+        for ev in c.events.values():
+            own = [AttrDef(a.name, a.values, a.default) for a in ev.attributes]
+            names = {a.name for a in own}
+            attrs = tuple(own + [a for a in global_attrs if a.name not in names])
+            events[ev.name] = EventDef(ev.name, tuple(RoleDef(r.name, r.labels, r.cardinality)
+                                                      for r in ev.roles), attrs)
+        rules = []
+        for i, r in enumerate(c.rules):
+            self.owner = f"rule {r.name}"
+            assert r.trigger is not None
+            trigger = self.pattern(r.trigger)
+            clauses = tuple(ClauseDef(
+                cl.role, self.pattern(cl.filler), cl.position, cl.scope, cl.within,
+                self.pattern(cl.via) if cl.via is not None else None,
+                " ".join(cl.where.source.text[cl.where.span.start:cl.where.span.end].split()))
+                for cl in r.roles)
+            sets = tuple(SetDef(s.attr, s.value, s.sources) for s in r.sets)
+            rules.append(RuleDef(r.name, r.event, r.priority, i, trigger, clauses, sets,
+                                 tuple(q.predicate for q in r.requires), r.where.describe()))
+        cues = []
+        for cu in c.cues:
+            self.owner = "cue"
+            cues.append(CueDef(cu.attr, cu.value, cu.position, cu.within,
+                               frozenset(cu.events) if cu.events else None,
+                               self.pattern(cu.pattern), cu.where.describe()))
+        gate, gate_all = self.gates(rules, entities, labels)
+        return Program(
+            version=PROGRAM_VERSION, automaton=self.automaton(), sources=tuple(self.sources),
+            regexes=tuple(self.regexes), atoms=tuple(self.atoms), patterns=tuple(self.patterns),
+            labels=labels, label_order=c.label_order, entities=tuple(entities), events=events,
+            rules=tuple(rules), cues=tuple(cues), python_modules=c.python_modules,
+            gate_atoms=gate, gate_all=gate_all, examples=self.examples(),
+            n_terms=self.n_terms,
+            source_atoms={d.arg: i for i, d in enumerate(self.atoms) if d.kind == "src"},
+            regex_atoms={d.arg: i for i, d in enumerate(self.atoms) if d.kind == "re"})
+
+    def automaton(self) -> ahocorasick.Automaton:
+        a = ahocorasick.Automaton()
+        for key, entries in self.entries.items():
+            a.add_word(key, (len(key), tuple(entries)))
+        if len(a):
+            a.make_automaton()
+        return a
+
+    def gates(self, rules: list[RuleDef], entities: list[EntityDef],
+              labels: dict[str, LabelDef]) -> tuple[frozenset[int], bool]:
+        """Atoms that must occur in a sentence for any trigger to match there."""
+        gate: set[int] = set()
+        seen_labels: set[str] = set()
+        todo = [a for r in rules for a in self.patterns[r.trigger].first]
+        while todo:
+            a = todo.pop()
+            d = self.atoms[a]
+            if d.kind in ("any", "not"):
+                return frozenset(), True
+            if d.kind == "label":
+                for lab in d.arg:
+                    if lab in seen_labels or lab not in labels:
+                        continue
+                    seen_labels.add(lab)
+                    for ei in labels[lab].entities:
+                        todo.extend(self.patterns[entities[ei].pattern].first)
+            else:
+                gate.add(a)
+        return frozenset(gate), False
+
+    def examples(self) -> tuple[ExampleDef, ...]:
+        out = []
+        for f in self.c.rules:
+            out += [self._example(ex, f"rule {f.name}", "rule", f.event) for ex in f.examples]
+        for e in self.c.entities:
+            out += [self._example(ex, f"entity {e.label}", "entity", e.label)
+                    for ex in e.examples]
+        for p in self.c.patterns.values():
+            out += [self._example(ex, f"pattern @{p.name}", "pattern", p.name)
+                    for ex in p.examples]
+        for cu in self.c.cues:
+            out += [self._example(ex, f"cue {cu.attr}={cu.value}", "cue", None)
+                    for ex in cu.examples]
+        return tuple(out)
+
+    @staticmethod
+    def _example(ex: n.Example, owner: str, kind: str, label: str | None) -> ExampleDef:
+        frames = tuple((f.event, f.trigger, f.args) for f in ex.frames)
+        return ExampleDef(owner, kind, label, ex.where.describe(), ex.text, frames, ex.spans,
+                          ex.nothing)

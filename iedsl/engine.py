@@ -1,0 +1,174 @@
+"""The engine: the one place where the stages are chained.
+
+    load -> parse -> check -> compile            (once, into an immutable Program)
+    text -> scan -> sentences -> entities -> assemble -> frames   (per document)
+
+An :class:`Engine` holds only the compiled program, so it is safe to share between
+threads and cheap to pickle to worker processes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .assemble import Trace, assemble_frames
+from .check import check_rules
+from .compile import compile_rules
+from .errors import Diagnostic, DocumentError, IedslError
+from .extensions import import_modules
+from .load import RuleSet, load_rules, load_rules_text
+from .program import Program
+from .results import DocumentResult, Frame, Mention
+from .scan import DEFAULT_REGEX_TIMEOUT, Hit, scan_text
+from .sentence import SentenceContext
+from .source import Span
+from .text import read_date_header, split_sentences
+
+#: Documents larger than this (in characters) are refused with an error record.
+DEFAULT_MAX_CHARS = 200_000_000
+
+
+def bundled_rules() -> Path:
+    """The directory of the bundled conflict-event rule pack."""
+    from importlib import resources
+
+    try:
+        path = Path(str(resources.files("iedsl.rules")))
+        if (path / "conflict.ie").is_file():
+            return path
+    except ModuleNotFoundError:
+        pass
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything one document produced, for explain and the reference comparison."""
+
+    text: str
+    date: dt.date | None
+    sentences: tuple[Span, ...]
+    hits: tuple[Hit, ...]
+    mentions: tuple[Mention, ...]
+    frames: tuple[Frame, ...]
+    examined: tuple[int, ...]   # sentences that held a trigger candidate
+
+
+class Engine:
+    """Compiled rules, ready to extract.  Build with :meth:`load` or :meth:`from_string`."""
+
+    def __init__(self, program: Program, warnings: Iterable[Diagnostic] = ()) -> None:
+        self.program = program
+        self.warnings: tuple[Diagnostic, ...] = tuple(warnings)
+
+    # -------------------------------------------------------------- building
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Engine:
+        """Compile a rule file or directory (the bundled pack when ``path`` is None)."""
+        return cls._build(load_rules(bundled_rules() if path is None else path))
+
+    @classmethod
+    def from_string(cls, text: str, *, name: str = "<rules>",
+                    base_dir: str | Path | None = None) -> Engine:
+        """Compile rules given as text; ``include`` and term files need ``base_dir``."""
+        return cls._build(load_rules_text(text, name=name, base_dir=base_dir))
+
+    @classmethod
+    def _build(cls, ruleset: RuleSet) -> Engine:
+        checked = check_rules(ruleset)
+        return cls(compile_rules(checked), checked.warnings)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"program": self.program, "warnings": self.warnings}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.program = state["program"]
+        self.warnings = state["warnings"]
+        import_modules(self.program.python_modules)
+
+    # -------------------------------------------------------------- running
+    def extract(self, text: str, *, doc_id: str = "doc", doc_date: dt.date | None = None,
+                regex_timeout: float | None = DEFAULT_REGEX_TIMEOUT) -> DocumentResult:
+        """Frames of one document.  Raises :class:`DocumentError` if it cannot be done."""
+        a = self.analyze(text, doc_date=doc_date, regex_timeout=regex_timeout)
+        return DocumentResult(doc_id, a.frames, a.date)
+
+    def process(self, text: str | bytes, *, doc_id: str = "doc",
+                doc_date: dt.date | None = None, max_chars: int = DEFAULT_MAX_CHARS,
+                regex_timeout: float | None = DEFAULT_REGEX_TIMEOUT) -> DocumentResult:
+        """Like :meth:`extract`, but a bad document becomes an error record, never raises."""
+        try:
+            if isinstance(text, bytes):
+                try:
+                    text = text.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    msg = f"cannot decode as UTF-8: {exc.reason} at byte {exc.start}"
+                    raise DocumentError(Diagnostic("D001", msg)) from None
+            if not text.strip():
+                raise DocumentError(Diagnostic("D002", "empty document"))
+            if len(text) > max_chars:
+                raise DocumentError(Diagnostic(
+                    "D003", f"document has {len(text)} characters, above the limit of "
+                    f"{max_chars}"))
+            return self.extract(text, doc_id=doc_id, doc_date=doc_date,
+                                regex_timeout=regex_timeout)
+        except IedslError as exc:
+            d = exc.diagnostics[0]
+            return DocumentResult(doc_id, (), None,
+                                  error={"code": d.code, "message": d.message})
+        except Exception as exc:  # noqa: BLE001 - one bad document must not stop a corpus
+            return DocumentResult(doc_id, (), None, error={
+                "code": "D999", "message": f"internal error: {type(exc).__name__}: {exc}"})
+
+    def extract_many(self, docs: Iterable[tuple[str, str]]) -> Iterator[DocumentResult]:
+        for doc_id, text in docs:
+            yield self.process(text, doc_id=doc_id)
+
+    def mentions(self, text: str, *, doc_date: dt.date | None = None) -> tuple[Mention, ...]:
+        """Every entity mention in every sentence (no trigger gating)."""
+        return self.analyze(text, doc_date=doc_date, all_sentences=True).mentions
+
+    def analyze(self, text: str, *, doc_date: dt.date | None = None, all_sentences: bool = False,
+                regex_timeout: float | None = DEFAULT_REGEX_TIMEOUT,
+                trace: Trace | None = None) -> Analysis:
+        return analyze_document(self.program, text, doc_date=doc_date,
+                                all_sentences=all_sentences, regex_timeout=regex_timeout,
+                                trace=trace)
+
+
+def analyze_document(program: Program, text: str, *, doc_date: dt.date | None = None,
+                     all_sentences: bool = False,
+                     regex_timeout: float | None = DEFAULT_REGEX_TIMEOUT,
+                     trace: Trace | None = None) -> Analysis:
+    header_date, body = read_date_header(text)
+    date = doc_date or header_date
+    sentences = split_sentences(text, body)
+    hits = scan_text(program, text, regex_timeout=regex_timeout)
+    starts = [s.start for s in sentences]
+    buckets: list[list[Hit]] = [[] for _ in sentences]
+    gated: set[int] = set()
+    gate = program.gate_atoms
+    for h in hits:
+        i = bisect.bisect_right(starts, h.start) - 1
+        if i < 0 or h.end > sentences[i].end:
+            continue
+        buckets[i].append(h)
+        if h.atom in gate:
+            gated.add(i)
+    todo = range(len(sentences)) if all_sentences or program.gate_all else sorted(gated)
+    mentions: list[Mention] = []
+    frames: list[Frame] = []
+    for i in todo:
+        ctx = SentenceContext(program, text, i, sentences[i], buckets[i], date)
+        ctx.run_entities()
+        for label in program.label_order:
+            mentions.extend(ctx.mentions[label])
+        frames.extend(assemble_frames(ctx, trace=trace))
+    mentions.sort(key=lambda m: (m.start, m.end, m.label))
+    return Analysis(text, date, sentences, tuple(hits), tuple(mentions), tuple(frames),
+                    tuple(todo))

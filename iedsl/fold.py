@@ -1,0 +1,121 @@
+"""Folding: which differences between a term and the text do not matter.
+
+Two kinds of fold, chosen so that offsets never move:
+
+* **character folds** (``case``, ``quotes``, ``dashes``, ``space``, ``accents``) map
+  each text character to one character.  The scanner folds the whole text once with
+  all of them (``str.lower`` plus one ``str.translate``) and keeps an offset map only
+  in the rare case where lowercasing changes the length (``İ``).
+* **term folds** (``apostrophes``, ``hyphens``) are applied to the *terms* when the
+  automaton is built, as extra spellings: an apostrophe in a term is optional in the
+  text (Kata'ib / Kataib), a hyphen in a term also matches a space (al-Qaeda /
+  al Qaeda).  The text itself is never shortened.
+
+A lexicon that opts out of a character fold has its hits verified against the
+original text under just the folds it asked for, so one automaton serves every
+lexicon.
+"""
+
+from __future__ import annotations
+
+import itertools
+import unicodedata
+
+CHAR_FOLDS = frozenset({"case", "quotes", "dashes", "space", "accents"})
+TERM_FOLDS = frozenset({"apostrophes", "hyphens"})
+ALL_FOLDS = CHAR_FOLDS | TERM_FOLDS
+
+#: Hyphen variants are generated for at most this many hyphens in one term.
+MAX_HYPHEN_VARIANTS = 4
+
+_QUOTES = {c: "'" for c in "‘’‚‛′`´ʼʻʿʾ"} | {c: '"' for c in "“”„‟″«»"}
+_DASHES = {c: "-" for c in "‐‑‒–—―−﹘﹣－"}
+_SPACES = {c: " " for c in "\t\n\r\v\f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+           "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"}
+
+
+def _accent_table() -> dict[str, str]:
+    table = {}
+    for cp in itertools.chain(range(0xC0, 0x250), range(0x1E00, 0x1F00)):
+        ch = chr(cp)
+        decomposed = unicodedata.normalize("NFD", ch)
+        base = decomposed[0]
+        if len(decomposed) > 1 and base.isascii() and base.isalpha() and all(
+                unicodedata.combining(c) for c in decomposed[1:]):
+            table[ch] = base
+    return table
+
+
+_ACCENTS = _accent_table()
+_PARTS = {"quotes": _QUOTES, "dashes": _DASHES, "space": _SPACES, "accents": _ACCENTS}
+_FULL_TABLE = str.maketrans(_QUOTES | _DASHES | _SPACES | _ACCENTS)
+
+
+def _table_for(folds: frozenset[str]) -> dict[int, str]:
+    merged: dict[str, str] = {}
+    for name, part in _PARTS.items():
+        if name in folds:
+            merged.update(part)
+    return str.maketrans(merged)
+
+
+_TABLES: dict[frozenset[str], dict[int, str]] = {}
+
+
+def fold_with(text: str, folds: frozenset[str]) -> str:
+    """``text`` under the character folds in ``folds`` (not length-preserving for İ)."""
+    table = _TABLES.get(folds)
+    if table is None:
+        table = _TABLES[folds] = _table_for(folds)
+    if "case" in folds:
+        text = text.lower()
+    return text.translate(table)
+
+
+def fold_full(text: str) -> str:
+    """``text`` under every character fold: the automaton's alphabet."""
+    return text.lower().translate(_FULL_TABLE)
+
+
+def fold_document(text: str) -> tuple[str, list[int] | None]:
+    """Fold a document for scanning.
+
+    Returns the folded text and, only when folding changed the length, a map from
+    each folded index (plus one past the end) to the original index.
+    """
+    low = text.lower()
+    if len(low) == len(text):
+        return low.translate(_FULL_TABLE), None
+    pieces: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(text):
+        folded = ch.lower()
+        pieces.append(folded)
+        offsets.extend([i] * len(folded))
+    offsets.append(len(text))
+    return "".join(pieces).translate(_FULL_TABLE), offsets
+
+
+def term_variants(term: str, folds: frozenset[str]) -> list[str]:
+    """Spellings of ``term`` that the term folds allow, original first, no repeats."""
+    out = [term]
+    if "apostrophes" in folds:
+        bare = "".join(c for c in term if _QUOTES.get(c, c) != "'")
+        if bare != term and bare.strip():
+            out.append(bare)
+    if "hyphens" in folds:
+        more = []
+        for form in out:
+            hyphens = [i for i, c in enumerate(form) if _DASHES.get(c, c) == "-"
+                       and 0 < i < len(form) - 1]
+            if not hyphens or len(hyphens) > MAX_HYPHEN_VARIANTS:
+                continue
+            for mask in range(1, 2 ** len(hyphens)):
+                chars = list(form)
+                for bit, pos in enumerate(hyphens):
+                    if mask >> bit & 1:
+                        chars[pos] = " "
+                more.append("".join(chars))
+        out.extend(more)
+    return list(dict.fromkeys(out))
+

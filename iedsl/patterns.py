@@ -1,0 +1,348 @@
+"""Sequence patterns over tokens: the compiled form and its matcher.
+
+A pattern is lowered to a small tree (``Atom``, ``Seq``, ``Alt``, ``Rep``, ``Cap``)
+and then to a Thompson NFA whose symbols are *atoms*: a lexicon or literal (found
+by the one Aho-Corasick pass), a regex (found by the regex pass), the mentions of a
+label, any token, or a negated sub-pattern.  An atom occurrence spans one or more
+tokens, so a transition jumps from a token position to the atom's end position.
+
+Matching (:func:`find_all`) is POSIX-style leftmost-longest, non-overlapping,
+within one sentence: for each candidate start (only positions where some atom of
+the pattern's FIRST set occurs), the NFA is simulated as a set of states per token
+position, each position visited once in increasing order, until no thread is
+alive.  With precomputed epsilon closures the cost of one start is
+O(L · S · A) for a sentence of L tokens, S states and A atom occurrences per
+position; sentences are bounded in length, so the total cost is linear in the
+text for a fixed rule set.  Because the semantics are set-based, greedy and lazy
+quantifiers are the same thing here: the longest match always wins.
+
+Which atom occurrences make up a match (for ids, attributes and captures) is
+decided afterwards, once per accepted match, by :func:`parse_match`: the first
+parse in a fixed order (alternatives left to right, repetitions greedy, longer
+atom occurrences first) that spans exactly the match.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, Union
+
+AtomKind = Literal["src", "re", "label", "any", "not"]
+
+
+@dataclass(frozen=True, slots=True)
+class Atom:
+    """Index into :attr:`Program.atoms`."""
+
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class Seq:
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Alt:
+    options: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Rep:
+    item: Node
+    min: int
+    max: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Cap:
+    name: str
+    item: Node
+
+
+Node = Union[Atom, Seq, Alt, Rep, Cap]
+
+
+@dataclass(frozen=True, slots=True)
+class AtomDef:
+    """What an atom stands for.  ``arg``: source id, regex id, labels, or a pattern id."""
+
+    kind: AtomKind
+    arg: Any
+    text: str      # how the rule wrote it, for explain and errors
+
+
+@dataclass(frozen=True, slots=True)
+class NFA:
+    trans: tuple[tuple[tuple[int, int], ...], ...]   # state -> ((atom, target), ...)
+    closure: tuple[frozenset[int], ...]              # state -> epsilon closure
+    start: frozenset[int]
+    accept: int
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPattern:
+    """One pattern ready to run: tree (for parsing), NFA (for matching), FIRST set."""
+
+    tree: Node
+    nfa: NFA
+    first: frozenset[int]       # atoms that can begin a match
+    text: str                   # source text of the pattern
+
+
+class View:
+    """Atom occurrences in one sentence, indexed by token start position.
+
+    ``table[atom][start]`` is a list of ``(end, payload)`` sorted by end descending.
+    """
+
+    __slots__ = ("n_tokens", "negated", "table")
+
+    def __init__(self, n_tokens: int) -> None:
+        self.n_tokens = n_tokens
+        self.table: dict[int, dict[int, list[tuple[int, Any]]]] = {}
+        self.negated: dict[int, Callable[[int], bool]] = {}
+
+    def add(self, atom: int, start: int, end: int, payload: Any) -> None:
+        self.table.setdefault(atom, {}).setdefault(start, []).append((end, payload))
+
+    def finish(self) -> None:
+        for by_start in self.table.values():
+            for occ in by_start.values():
+                occ.sort(key=lambda x: -x[0])
+
+    def starts(self, atom: int) -> Iterable[int]:
+        return self.table.get(atom, {}).keys()
+
+
+def occurrences(view: View, atoms: Sequence[AtomDef], atom: int, pos: int
+                ) -> Sequence[tuple[int, Any]]:
+    kind = atoms[atom].kind
+    if kind == "any":
+        return ((pos + 1, None),) if pos < view.n_tokens else ()
+    if kind == "not":
+        if pos < view.n_tokens and not view.negated[atom](pos):
+            return ((pos + 1, None),)
+        return ()
+    by_start = view.table.get(atom)
+    if by_start is None:
+        return ()
+    return by_start.get(pos, ())
+
+
+# ------------------------------------------------------------------ NFA construction
+class _Builder:
+    def __init__(self) -> None:
+        self.trans: list[list[tuple[int, int]]] = []
+        self.eps: list[list[int]] = []
+
+    def state(self) -> int:
+        self.trans.append([])
+        self.eps.append([])
+        return len(self.trans) - 1
+
+    def build(self, node: Node, start: int) -> int:
+        """Add ``node`` from ``start``; return its end state."""
+        if isinstance(node, Atom):
+            end = self.state()
+            self.trans[start].append((node.index, end))
+            return end
+        if isinstance(node, Cap):
+            return self.build(node.item, start)
+        if isinstance(node, Seq):
+            cur = start
+            for item in node.items:
+                cur = self.build(item, cur)
+            return cur
+        if isinstance(node, Alt):
+            end = self.state()
+            for opt in node.options:
+                s = self.state()
+                self.eps[start].append(s)
+                self.eps[self.build(opt, s)].append(end)
+            return end
+        if isinstance(node, Rep):
+            cur = start
+            for _ in range(node.min):
+                cur = self.build(node.item, cur)
+            if node.max is None:
+                loop = self.state()
+                self.eps[cur].append(loop)
+                body_end = self.build(node.item, loop)
+                self.eps[body_end].append(loop)
+                return loop
+            end = self.state()
+            self.eps[cur].append(end)
+            for _ in range(node.max - node.min):
+                nxt = self.build(node.item, cur)
+                self.eps[nxt].append(end)
+                cur = nxt
+            return end
+        raise TypeError(node)  # pragma: no cover - the compiler only makes the nodes above
+
+
+def compile_nfa(tree: Node) -> NFA:
+    b = _Builder()
+    start = b.state()
+    accept = b.build(tree, start)
+    closures = []
+    for s in range(len(b.trans)):
+        seen = {s}
+        stack = [s]
+        while stack:
+            for t in b.eps[stack.pop()]:
+                if t not in seen:
+                    seen.add(t)
+                    stack.append(t)
+        closures.append(frozenset(seen))
+    # Keep only states with outgoing symbols (or the accept state) in closures.
+    useful = {s for s in range(len(b.trans)) if b.trans[s]} | {accept}
+    closure = tuple(frozenset(c & useful) for c in closures)
+    return NFA(tuple(tuple(t) for t in b.trans), closure, closure[start], accept)
+
+
+def first_atoms(tree: Node) -> frozenset[int]:
+    """Atoms that can begin a non-empty match."""
+
+    def first(node: Node) -> tuple[frozenset[int], bool]:   # (atoms, can be empty)
+        if isinstance(node, Atom):
+            return frozenset({node.index}), False
+        if isinstance(node, Cap):
+            return first(node.item)
+        if isinstance(node, Alt):
+            atoms: frozenset[int] = frozenset()
+            empty = False
+            for opt in node.options:
+                a, e = first(opt)
+                atoms |= a
+                empty |= e
+            return atoms, empty
+        if isinstance(node, Seq):
+            atoms = frozenset()
+            for item in node.items:
+                a, e = first(item)
+                atoms |= a
+                if not e:
+                    return atoms, False
+            return atoms, True
+        if isinstance(node, Rep):
+            a, e = first(node.item)
+            return a, e or node.min == 0
+        raise TypeError(node)  # pragma: no cover
+
+    return first(tree)[0]
+
+
+# ------------------------------------------------------------------ matching
+def longest_at(p: CompiledPattern, view: View, atoms: Sequence[AtomDef], start: int
+               ) -> int | None:
+    """End of the longest non-empty match starting at ``start``, or None."""
+    nfa = p.nfa
+    trans, closure, accept = nfa.trans, nfa.closure, nfa.accept
+    agenda: dict[int, set[int]] = {start: set(nfa.start)}
+    heap = [start]
+    best = None
+    while heap:
+        pos = heapq.heappop(heap)
+        states = agenda.pop(pos)
+        if accept in states and pos > start:
+            best = pos
+        for st in states:
+            for atom, target in trans[st]:
+                for end, _ in occurrences(view, atoms, atom, pos):
+                    nxt = agenda.get(end)
+                    if nxt is None:
+                        agenda[end] = set(closure[target])
+                        heapq.heappush(heap, end)
+                    else:
+                        nxt |= closure[target]
+    return best
+
+
+def candidate_starts(p: CompiledPattern, view: View, atoms: Sequence[AtomDef]) -> list[int]:
+    starts: set[int] = set()
+    for a in p.first:
+        if atoms[a].kind in ("any", "not"):
+            return list(range(view.n_tokens))
+        starts.update(view.starts(a))
+    return sorted(starts)
+
+
+def find_all(p: CompiledPattern, view: View, atoms: Sequence[AtomDef]) -> list[tuple[int, int]]:
+    """Leftmost-longest, non-overlapping matches as token ranges ``(start, end)``."""
+    out = []
+    last = 0
+    for s in candidate_starts(p, view, atoms):
+        if s < last:
+            continue
+        e = longest_at(p, view, atoms, s)
+        if e is not None:
+            out.append((s, e))
+            last = e
+    return out
+
+
+def matches_at(p: CompiledPattern, view: View, atoms: Sequence[AtomDef], pos: int) -> bool:
+    """Whether any non-empty match starts at ``pos`` (used by negation)."""
+    return longest_at(p, view, atoms, pos) is not None
+
+
+# ------------------------------------------------------------------ parsing a match
+@dataclass(frozen=True, slots=True)
+class Parse:
+    """How a match was made: atom occurrences in order, and named captures."""
+
+    pieces: tuple[tuple[int, int, int, Any], ...]       # (atom, start, end, payload)
+    captures: tuple[tuple[str, int, int], ...]          # (name, start, end) token ranges
+
+
+def parse_match(tree: Node, view: View, atoms: Sequence[AtomDef], start: int, end: int,
+                *, step_limit: int = 20000) -> Parse:
+    """The canonical parse of a match already known to span ``[start, end)``."""
+    steps = [0]
+
+    def go(node: Node, i: int) -> Iterator[tuple[int, tuple[Any, ...], tuple[Any, ...]]]:
+        steps[0] += 1
+        if steps[0] > step_limit:
+            return
+        if isinstance(node, Atom):
+            for j, payload in occurrences(view, atoms, node.index, i):
+                if j <= end:
+                    yield j, ((node.index, i, j, payload),), ()
+        elif isinstance(node, Cap):
+            for j, pieces, caps in go(node.item, i):
+                yield j, pieces, ((node.name, i, j), *caps)
+        elif isinstance(node, Alt):
+            for opt in node.options:
+                yield from go(opt, i)
+        elif isinstance(node, Seq):
+            yield from seq(node.items, 0, i)
+        elif isinstance(node, Rep):
+            yield from rep(node, 0, i)
+
+    def seq(items: tuple[Node, ...], k: int, i: int
+            ) -> Iterator[tuple[int, tuple[Any, ...], tuple[Any, ...]]]:
+        if k == len(items):
+            yield i, (), ()
+            return
+        for j, p1, c1 in go(items[k], i):
+            for m, p2, c2 in seq(items, k + 1, j):
+                yield m, p1 + p2, c1 + c2
+
+    def rep(node: Rep, count: int, i: int
+            ) -> Iterator[tuple[int, tuple[Any, ...], tuple[Any, ...]]]:
+        if node.max is None or count < node.max:
+            for j, p1, c1 in go(node.item, i):
+                if j == i:
+                    continue
+                for m, p2, c2 in rep(node, count + 1, j):
+                    yield m, p1 + p2, c1 + c2
+        if count >= node.min:
+            yield i, (), ()
+
+    for j, pieces, caps in go(tree, start):
+        if j == end:
+            return Parse(tuple(pieces), tuple(caps))
+    return Parse((), ())

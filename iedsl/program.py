@@ -1,0 +1,174 @@
+"""The compiled program: everything extraction needs, built once, never mutated.
+
+A :class:`Program` is deterministic (the same rules give the same program),
+picklable (the Aho-Corasick automaton and compiled regexes pickle by value, Python
+extensions by name), and safe to share between threads: scanning only reads it.
+Mappings inside it are plain dicts by necessity of pickling; nothing writes to them
+after :func:`~iedsl.compile.compile_rules` returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import ahocorasick
+import regex
+
+from .nodes import Cardinality, Position, Scope
+from .patterns import AtomDef, CompiledPattern
+
+PROGRAM_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDef:
+    """A lexicon, or an anonymous one holding a string literal of a pattern."""
+
+    name: str
+    literal: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TermEntry:
+    """What one automaton key means for one source."""
+
+    source: int
+    term_id: str | None
+    attrs: tuple[tuple[str, Any], ...]
+    check: str | None               # verification form when the source folds less
+    folds: frozenset[str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class RegexDef:
+    pattern: str
+    flags: str
+    compiled: regex.Pattern[str]
+    where: str
+    owner: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntityDef:
+    label: str
+    name: str                  # provenance: "LABEL@file:line"
+    priority: int
+    normalizer: str | None
+    pattern: int               # index into Program.patterns
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class LabelDef:
+    name: str
+    parent: str | None
+    policy: str
+    descendants: frozenset[str]
+    entities: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RoleDef:
+    name: str
+    labels: tuple[str, ...]
+    cardinality: Cardinality
+
+
+@dataclass(frozen=True, slots=True)
+class AttrDef:
+    name: str
+    values: tuple[str, ...]
+    default: str
+
+
+@dataclass(frozen=True, slots=True)
+class EventDef:
+    name: str
+    roles: tuple[RoleDef, ...]
+    attrs: tuple[AttrDef, ...]
+
+    def role(self, name: str) -> RoleDef:
+        for r in self.roles:
+            if r.name == name:
+                return r
+        raise KeyError(name)
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseDef:
+    role: str
+    filler: int
+    position: Position
+    scope: Scope
+    within: int | None
+    via: int | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetDef:
+    attr: str
+    value: str | None
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleDef:
+    name: str
+    event: str
+    priority: int
+    index: int
+    trigger: int
+    clauses: tuple[ClauseDef, ...]
+    sets: tuple[SetDef, ...]
+    requires: tuple[str, ...]
+    where: str
+
+
+@dataclass(frozen=True, slots=True)
+class CueDef:
+    attr: str
+    value: str
+    position: Position
+    within: int | None
+    events: frozenset[str] | None
+    pattern: int
+    where: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleDef:
+    """An inline example, kept in the program so `iedsl test` needs no re-parse."""
+
+    owner: str                      # "rule attack_active", "entity WEAPON", ...
+    owner_kind: str                 # rule | entity | pattern | cue
+    label: str | None               # entity label or event type the owner produces
+    where: str
+    text: str
+    frames: tuple[tuple[str, str | None, tuple[tuple[str, str], ...]], ...]
+    spans: tuple[str, ...]
+    nothing: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    version: int
+    automaton: ahocorasick.Automaton = field(repr=False)
+    sources: tuple[SourceDef, ...]
+    regexes: tuple[RegexDef, ...]
+    atoms: tuple[AtomDef, ...]
+    patterns: tuple[CompiledPattern, ...]
+    labels: dict[str, LabelDef]
+    label_order: tuple[str, ...]
+    entities: tuple[EntityDef, ...]
+    events: dict[str, EventDef]
+    rules: tuple[RuleDef, ...]
+    cues: tuple[CueDef, ...]
+    python_modules: tuple[str, ...]
+    gate_atoms: frozenset[int]     # a sentence needs one of these to hold a trigger
+    gate_all: bool                 # some trigger can start anywhere: no gating
+    examples: tuple[ExampleDef, ...]
+    n_terms: int
+    source_atoms: dict[int, int]   # source id -> atom index
+    regex_atoms: dict[int, int]    # regex id -> atom index

@@ -1,0 +1,219 @@
+"""One sentence, ready for matching: tokens, atom occurrences and cached matches.
+
+Everything the assemble stage does happens inside one sentence, so this is where
+the per-sentence work is shared: each pattern is matched at most once per sentence
+however many rules use it, and each label's mentions are computed once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .extensions import get_normalizer
+from .patterns import Parse, View, find_all, matches_at, parse_match
+from .program import Program
+from .results import Mention
+from .scan import Hit
+from .source import Span
+from .text import tokenize
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A pattern match in token and character coordinates, with what it carries."""
+
+    ts: int
+    te: int
+    start: int
+    end: int
+    label: str | None
+    id: str | None
+    value: Any
+    attrs: tuple[tuple[str, Any], ...]
+    rule: str | None
+
+
+class SentenceContext:
+    def __init__(self, program: Program, text: str, index: int, span: Span,
+                 hits: Iterable[Hit], doc_date: dt.date | None) -> None:
+        self.program = program
+        self.text = text
+        self.index = index
+        self.span = span
+        self.doc_date = doc_date
+        self.tokens = tokenize(text, span.start, span.end)
+        start_idx = {s: i for i, (s, _) in enumerate(self.tokens)}
+        end_idx = {e: i + 1 for i, (_, e) in enumerate(self.tokens)}
+        self.view = view = View(len(self.tokens))
+        for h in hits:
+            si = start_idx.get(h.start)
+            ei = end_idx.get(h.end)
+            if si is not None and ei is not None:
+                view.add(h.atom, si, ei, h)
+        for ai, d in enumerate(program.atoms):
+            if d.kind == "not":
+                view.negated[ai] = self._negation(d.arg)
+        self.mentions: dict[str, list[Mention]] = {}
+        self._matches: dict[int, list[tuple[int, int]]] = {}
+        self._candidates: dict[int, list[Candidate]] = {}
+        self._clauses: list[int] | None = None
+        self._label_atoms: dict[str, list[int]] = {}
+        for ai, d in enumerate(program.atoms):
+            if d.kind == "label":
+                for lab in d.arg:
+                    self._label_atoms.setdefault(lab, []).append(ai)
+
+    def _negation(self, pattern: int) -> Any:
+        cache: dict[int, bool] = {}
+        p = self.program.patterns[pattern]
+
+        def negated(pos: int) -> bool:
+            hit = cache.get(pos)
+            if hit is None:
+                hit = cache[pos] = matches_at(p, self.view, self.program.atoms, pos)
+            return hit
+
+        return negated
+
+    # ------------------------------------------------------------- coordinates
+    def char_span(self, ts: int, te: int) -> tuple[int, int]:
+        return self.tokens[ts][0], self.tokens[te - 1][1]
+
+    def token_text(self, i: int) -> str:
+        s, e = self.tokens[i]
+        return self.text[s:e]
+
+    def clause_of(self, tok: int) -> int:
+        if self._clauses is None:
+            ids, cur = [], 0
+            for i in range(len(self.tokens)):
+                ids.append(cur)
+                if self.token_text(i) == ";":
+                    cur += 1
+            self._clauses = ids
+        return self._clauses[tok]
+
+    # ------------------------------------------------------------- matching
+    def matches(self, pattern: int) -> list[tuple[int, int]]:
+        found = self._matches.get(pattern)
+        if found is None:
+            self.view.finish()
+            found = self._matches[pattern] = find_all(self.program.patterns[pattern],
+                                                      self.view, self.program.atoms)
+        return found
+
+    def parse(self, pattern: int, ts: int, te: int) -> Parse:
+        return parse_match(self.program.patterns[pattern].tree, self.view, self.program.atoms,
+                           ts, te)
+
+    def candidates(self, pattern: int, rule: str) -> list[Candidate]:
+        """Matches of a role filler, carrying the mention when the filler is one label."""
+        found = self._candidates.get(pattern)
+        if found is not None:
+            return found
+        out = []
+        for ts, te in self.matches(pattern):
+            start, end = self.char_span(ts, te)
+            parse = self.parse(pattern, ts, te)
+            whole = [p for p in parse.pieces if p[1] == ts and p[2] == te]
+            m = whole[0][3] if len(whole) == 1 else None
+            if isinstance(m, Mention):
+                out.append(Candidate(ts, te, start, end, m.label, m.id, m.value, m.attrs,
+                                     m.rule))
+            else:
+                tid, attrs = piece_info(parse, ts, te)
+                out.append(Candidate(ts, te, start, end, None, tid, None, attrs, rule))
+        self._candidates[pattern] = out
+        return out
+
+    # ------------------------------------------------------------- entities
+    def run_entities(self) -> None:
+        """Mentions of every label, dependencies first; label atoms join the view."""
+        program = self.program
+        for label in program.label_order:
+            ldef = program.labels[label]
+            found: list[tuple[Mention, int]] = []
+            for ei in ldef.entities:
+                edef = program.entities[ei]
+                for ts, te in self.matches(edef.pattern):
+                    found.append((self.mention(edef, ts, te), ei))
+            kept = resolve_overlaps(found, ldef.policy)
+            self.mentions[label] = kept
+            for m in kept:
+                ts, te = self._tok_span(m)
+                for ai in self._label_atoms.get(label, ()):
+                    self.view.add(ai, ts, te, m)
+            self._matches.clear()
+            self._candidates.clear()
+        self.view.finish()
+
+    def _tok_span(self, m: Mention) -> tuple[int, int]:
+        ts = next(i for i, (s, _) in enumerate(self.tokens) if s == m.start)
+        te = next(i + 1 for i, (_, e) in enumerate(self.tokens) if e == m.end)
+        return ts, te
+
+    def mention(self, edef: Any, ts: int, te: int) -> Mention:
+        start, end = self.char_span(ts, te)
+        parse = self.parse(edef.pattern, ts, te)
+        tid, attrs = piece_info(parse, ts, te)
+        text = self.text[start:end]
+        value = None
+        if edef.normalizer and edef.normalizer != "id":
+            fn = get_normalizer(edef.normalizer)
+            if fn is not None:
+                value = fn(text, self.doc_date)
+        else:
+            whole = [p for p in parse.pieces if p[1] == ts and p[2] == te]
+            if len(whole) == 1 and isinstance(whole[0][3], Mention):
+                value = whole[0][3].value
+        return Mention(edef.label, start, end, text, edef.name, edef.priority, tid, value,
+                       attrs, self.index)
+
+
+def piece_info(parse: Parse, ts: int, te: int) -> tuple[str | None, tuple[tuple[str, Any], ...]]:
+    """Id and attributes of a match: from its ``head`` capture if any, else the whole.
+
+    The id is taken only from a single atom occurrence covering the whole range (an
+    "Iran-backed militia" is not Iran); attributes merge left to right, later wins.
+    """
+    lo, hi = ts, te
+    for name, s, e in parse.captures:
+        if name == "head":
+            lo, hi = s, e
+            break
+    attrs: dict[str, Any] = {}
+    tid = None
+    for _, s, e, payload in parse.pieces:
+        if s < lo or e > hi or payload is None:
+            continue
+        attrs.update(payload.attrs)
+        pid = payload.term_id if isinstance(payload, Hit) else payload.id
+        if s == lo and e == hi and pid is not None:
+            tid = pid
+    return tid, tuple(attrs.items())
+
+
+def resolve_overlaps(found: list[tuple[Mention, int]], policy: str) -> list[Mention]:
+    """Apply a label's overlap policy to the mentions of all its entity rules."""
+    if policy == "all":
+        best: dict[tuple[int, int], tuple[Mention, int]] = {}
+        for m, ei in found:
+            key = (m.start, m.end)
+            cur = best.get(key)
+            if cur is None or (-m.priority, ei) < (-cur[0].priority, cur[1]):
+                best[key] = (m, ei)
+        return sorted((m for m, _ in best.values()), key=lambda m: (m.start, m.end))
+    if policy == "priority":
+        order = sorted(found, key=lambda x: (-x[0].priority, -(x[0].end - x[0].start),
+                                             x[0].start, x[1]))
+    else:
+        order = sorted(found, key=lambda x: (x[0].start, -x[0].end, -x[0].priority, x[1]))
+    kept: list[Mention] = []
+    for m, _ in order:
+        if all(m.end <= k.start or k.end <= m.start for k in kept):
+            kept.append(m)
+    kept.sort(key=lambda m: m.start)
+    return kept
