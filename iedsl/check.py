@@ -127,7 +127,7 @@ class _Checker:
         modules: list[str] = []
 
         for s in self.statements():
-            if isinstance(s, n.LexiconDecl) or isinstance(s, n.PatternDecl):
+            if isinstance(s, (n.LexiconDecl, n.PatternDecl)):
                 if s.name in lexicons or s.name in patterns:
                     self.error("E201", f"`@{s.name}` is defined twice", s.where,
                                "lexicons and patterns share one namespace")
@@ -158,7 +158,7 @@ class _Checker:
                 modules.append(s.module)
                 try:
                     import_modules((s.module,))
-                except Exception as exc:  # noqa: BLE001 - any import failure is the user's
+                except Exception as exc:
                     self.error("E306", f"cannot import Python module `{s.module}`: {exc}",
                                s.where)
 
@@ -343,9 +343,8 @@ class _Checker:
                                "below the minimum", node.where)
                 if node.max == 0:
                     self.error("E402", "quantifier {0} matches nothing", node.where)
-            elif isinstance(node, n.Literal):
-                if not node.text.strip():
-                    self.error("E215", "empty string in a pattern", node.where)
+            elif isinstance(node, n.Literal) and not node.text.strip():
+                self.error("E215", "empty string in a pattern", node.where)
 
     def check_regex(self, node: n.Regex) -> None:
         flags = 0

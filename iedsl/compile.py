@@ -16,10 +16,35 @@ import regex
 from . import nodes as n
 from .check import CheckedRules
 from .fold import ALL_FOLDS, CHAR_FOLDS, fold_full, fold_with, term_variants
-from .patterns import Alt, Atom, AtomDef, Cap, CompiledPattern, Node, Rep, Seq, compile_nfa, \
-    first_atoms
-from .program import PROGRAM_VERSION, AttrDef, ClauseDef, CueDef, EntityDef, EventDef, \
-    ExampleDef, LabelDef, Program, RegexDef, RoleDef, RuleDef, SetDef, SourceDef, TermEntry
+from .patterns import (
+    Alt,
+    Atom,
+    AtomDef,
+    Cap,
+    CompiledPattern,
+    Node,
+    Rep,
+    Seq,
+    compile_nfa,
+    first_atoms,
+)
+from .program import (
+    PROGRAM_VERSION,
+    AttrDef,
+    ClauseDef,
+    CueDef,
+    EntityDef,
+    EventDef,
+    ExampleDef,
+    LabelDef,
+    Program,
+    RegexDef,
+    RoleDef,
+    RuleDef,
+    SetDef,
+    SourceDef,
+    TermEntry,
+)
 
 _FLAG_BITS = {"i": regex.IGNORECASE, "I": regex.IGNORECASE, "m": regex.MULTILINE,
               "s": regex.DOTALL, "x": regex.VERBOSE, "a": regex.ASCII, "u": regex.UNICODE}
@@ -58,7 +83,7 @@ class _Compiler:
         if ("case", "exact") in attrs:
             folds = folds - {"case"}
             attrs = tuple(a for a in attrs if a != ("case", "exact"))
-        partial = not CHAR_FOLDS <= folds
+        partial = not folds >= CHAR_FOLDS
         for variant in term_variants(term.strip(), folds):
             key = fold_full(variant)
             check = fold_with(variant, folds) if partial else None
@@ -191,6 +216,10 @@ class _Compiler:
             cues.append(CueDef(cu.attr, cu.value, cu.position, cu.within,
                                frozenset(cu.events) if cu.events else None,
                                self.pattern(cu.pattern), cu.where.describe()))
+        named = {}
+        for name, decl in c.patterns.items():
+            self.owner = f"pattern @{name}"
+            named[name] = self.pattern(decl.pattern)
         gate, gate_all = self.gates(rules, entities, labels)
         return Program(
             version=PROGRAM_VERSION, automaton=self.automaton(), sources=tuple(self.sources),
@@ -200,6 +229,7 @@ class _Compiler:
             gate_atoms=gate, gate_all=gate_all, examples=self.examples(),
             n_terms=self.n_terms,
             source_atoms={d.arg: i for i, d in enumerate(self.atoms) if d.kind == "src"},
+            named_patterns=named,
             regex_atoms={d.arg: i for i, d in enumerate(self.atoms) if d.kind == "re"})
 
     def automaton(self) -> ahocorasick.Automaton:

@@ -121,7 +121,7 @@ class Engine:
             d = exc.diagnostics[0]
             return DocumentResult(doc_id, (), None,
                                   error={"code": d.code, "message": d.message})
-        except Exception as exc:  # noqa: BLE001 - one bad document must not stop a corpus
+        except Exception as exc:
             return DocumentResult(doc_id, (), None, error={
                 "code": "D999", "message": f"internal error: {type(exc).__name__}: {exc}"})
 
@@ -133,6 +133,15 @@ class Engine:
         """Every entity mention in every sentence (no trigger gating)."""
         return self.analyze(text, doc_date=doc_date, all_sentences=True).mentions
 
+    def pattern_matches(self, name: str, text: str) -> Iterator[str]:
+        """Texts of the matches of ``pattern NAME`` in every sentence of ``text``."""
+        pid = self.program.named_patterns[name]
+        _, _, _, contexts = iter_sentences(self.program, text, all_sentences=True)
+        for ctx in contexts:
+            for ts, te in ctx.matches(pid):
+                s, e = ctx.char_span(ts, te)
+                yield text[s:e]
+
     def analyze(self, text: str, *, doc_date: dt.date | None = None, all_sentences: bool = False,
                 regex_timeout: float | None = DEFAULT_REGEX_TIMEOUT,
                 trace: Trace | None = None) -> Analysis:
@@ -141,10 +150,17 @@ class Engine:
                                 trace=trace)
 
 
-def analyze_document(program: Program, text: str, *, doc_date: dt.date | None = None,
-                     all_sentences: bool = False,
-                     regex_timeout: float | None = DEFAULT_REGEX_TIMEOUT,
-                     trace: Trace | None = None) -> Analysis:
+def iter_sentences(program: Program, text: str, *, doc_date: dt.date | None = None,
+                   all_sentences: bool = False,
+                   regex_timeout: float | None = DEFAULT_REGEX_TIMEOUT
+                   ) -> tuple[dt.date | None, tuple[Span, ...], list[Hit],
+                              Iterator[SentenceContext]]:
+    """Scan a document once; yield a ready context for each sentence worth examining.
+
+    Only sentences holding an occurrence of a trigger's first atom are examined
+    (trigger-first evaluation), unless ``all_sentences`` or a trigger can start with
+    any token.
+    """
     header_date, body = read_date_header(text)
     date = doc_date or header_date
     sentences = split_sentences(text, body)
@@ -161,14 +177,31 @@ def analyze_document(program: Program, text: str, *, doc_date: dt.date | None = 
         if h.atom in gate:
             gated.add(i)
     todo = range(len(sentences)) if all_sentences or program.gate_all else sorted(gated)
+
+    def contexts() -> Iterator[SentenceContext]:
+        for i in todo:
+            ctx = SentenceContext(program, text, i, sentences[i], buckets[i], date)
+            ctx.run_entities()
+            yield ctx
+
+    return date, sentences, hits, contexts()
+
+
+def analyze_document(program: Program, text: str, *, doc_date: dt.date | None = None,
+                     all_sentences: bool = False,
+                     regex_timeout: float | None = DEFAULT_REGEX_TIMEOUT,
+                     trace: Trace | None = None) -> Analysis:
+    date, sentences, hits, contexts = iter_sentences(
+        program, text, doc_date=doc_date, all_sentences=all_sentences,
+        regex_timeout=regex_timeout)
     mentions: list[Mention] = []
     frames: list[Frame] = []
-    for i in todo:
-        ctx = SentenceContext(program, text, i, sentences[i], buckets[i], date)
-        ctx.run_entities()
+    examined = []
+    for ctx in contexts:
+        examined.append(ctx.index)
         for label in program.label_order:
             mentions.extend(ctx.mentions[label])
         frames.extend(assemble_frames(ctx, trace=trace))
     mentions.sort(key=lambda m: (m.start, m.end, m.label))
     return Analysis(text, date, sentences, tuple(hits), tuple(mentions), tuple(frames),
-                    tuple(todo))
+                    tuple(examined))

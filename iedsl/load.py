@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import nodes as n
-from .errors import Diagnostic, IedslError, RuleFileError
+from .errors import Diagnostic, RuleFileError
 from .parse import parse_rules
 from .source import Source, Span
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Union
 
 from .source import Source, Span
 
@@ -93,8 +92,8 @@ class Capture:
     where: Where = field(compare=False)
 
 
-Pattern = Union[Literal, Regex, Ref, LabelRef, AnyToken, Negation, Sequence, Alternation,
-                Repeat, Capture]
+Pattern = (Literal | Regex | Ref | LabelRef | AnyToken | Negation | Sequence | Alternation
+           | Repeat | Capture)
 
 
 # ------------------------------------------------------------------ examples
@@ -274,8 +273,8 @@ class CueDecl:
     where: Where = field(compare=False)
 
 
-Statement = Union[Include, PythonImport, LabelDecl, LexiconDecl, PatternDecl, EntityDecl,
-                  AttributeDecl, EventDecl, RuleDecl, CueDecl]
+Statement = (Include | PythonImport | LabelDecl | LexiconDecl | PatternDecl | EntityDecl
+             | AttributeDecl | EventDecl | RuleDecl | CueDecl)
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 AtomKind = Literal["src", "re", "label", "any", "not"]
 
@@ -62,7 +62,7 @@ class Cap:
     item: Node
 
 
-Node = Union[Atom, Seq, Alt, Rep, Cap]
+Node = (Atom | Seq | Alt | Rep | Cap)
 
 
 @dataclass(frozen=True, slots=True)

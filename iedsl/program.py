@@ -171,4 +171,5 @@ class Program:
     examples: tuple[ExampleDef, ...]
     n_terms: int
     source_atoms: dict[int, int]   # source id -> atom index
+    named_patterns: dict[str, int]  # `pattern NAME` -> index into patterns
     regex_atoms: dict[int, int]    # regex id -> atom index
