@@ -142,9 +142,8 @@ class _Compiler:
             ri = self.regex_index.get(key)
             if ri is None:
                 ri = len(self.regexes)
-                self.regexes.append(RegexDef(p.pattern, p.flags,
-                                             compile_regex(p.pattern, p.flags),
-                                             p.where.describe(), self.owner))
+                self.regexes.append(RegexDef(p.pattern, p.flags, p.where.describe(),
+                                             self.owner, compile_regex(p.pattern, p.flags)))
                 self.regex_index[key] = ri
             return self.atom("re", ri, f"/{p.pattern}/{p.flags}")
         if isinstance(p, n.LabelRef):

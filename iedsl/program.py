@@ -44,9 +44,9 @@ class TermEntry:
 class RegexDef:
     pattern: str
     flags: str
-    compiled: regex.Pattern[str]
     where: str
     owner: str
+    compiled: regex.Pattern[str] = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

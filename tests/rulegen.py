@@ -1,0 +1,139 @@
+"""Hypothesis strategies that generate rule sets (as rule text) and documents.
+
+The vocabulary is small on purpose, so that generated rules actually match the
+generated texts, and hostile where it matters: case variants, curly quotes,
+dashes, İ and ß (whose lowercase changes length), combining marks, CRLF, tabs and
+no-break spaces.
+"""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+WORDS = ["Iran", "iran", "IRAN", "Iranian", "Kata'ib", "Kata’ib", "Kataib", "Hezbollah",
+         "al-Qaeda", "al Qaeda", "al–Qaeda", "strike", "strikes", "STRIKES", "on", "in", "and",
+         "or", "the", "did", "not", "would", "Iraq", "Syria", "İstanbul", "istanbul", "Straße",
+         "strasse", "café", "cafe", "cafe\u0301", "U.S.", "US", "us", "85", "3", ",", ";", ".",
+         "F-16", "drone", "by", "fired", "ﬁre", "Gen.", "Mr", "“quoted”"]
+TERM_WORDS = [w for w in WORDS if w not in {",", ";", "."}]
+SEPARATORS = [" ", " ", " ", " ", "  ", "\n", "\r\n", "\n\n", "\t", "\u00a0", ". ", ", "]
+REGEXES = [r"\d+", r"[A-Z]\w+", r"al-\w+", r"\w+ed", r"F-\d+", r"(?i)iran\w*"]
+FOLDS = ["case", "quotes", "dashes", "space", "accents", "apostrophes", "hyphens"]
+LABELS = ["LA", "LB", "LC"]
+
+
+def quote(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+@st.composite
+def texts(draw: st.DrawFn, max_words: int = 30) -> str:
+    words = draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=max_words))
+    out = []
+    for w in words:
+        out.append(w)
+        out.append(draw(st.sampled_from(SEPARATORS)))
+    prefix = draw(st.sampled_from(["", "", "date 2024-02-03\n", "Title Line\n"]))
+    return prefix + "".join(out)
+
+
+@st.composite
+def terms(draw: st.DrawFn) -> str:
+    return " ".join(draw(st.lists(st.sampled_from(TERM_WORDS), min_size=1, max_size=2)))
+
+
+@st.composite
+def lexicon(draw: st.DrawFn, name: str) -> str:
+    fold = draw(st.sampled_from(["", "", "exact", "fold(case)", "fold(case, quotes)"] + [
+        f"fold({', '.join(sorted(s))})" for s in (
+            draw(st.sets(st.sampled_from(FOLDS), min_size=1, max_size=4)),)]))
+    groups = []
+    for i in range(draw(st.integers(1, 4))):
+        ts = draw(st.lists(terms(), min_size=1, max_size=3))
+        g = ", ".join(quote(t) for t in ts)
+        if draw(st.booleans()):
+            g += f" -> {name.lower()}:t{i}"
+        if draw(st.booleans()):
+            g += f" [mode={draw(st.sampled_from(['air', 'drone']))}]"
+        groups.append(g)
+    return f"lexicon {name} {fold} {{ {' '.join(groups)} }}"
+
+
+def patterns(labels: list[str], lexicons: list[str], depth: int = 2) -> st.SearchStrategy[str]:
+    atoms = [st.sampled_from([w for w in WORDS if w != "\\"]).map(quote),
+             st.sampled_from(REGEXES).map(lambda r: f"/{r}/")]
+    if lexicons:
+        atoms.append(st.sampled_from(lexicons).map(lambda n: "@" + n))
+    if labels:
+        atoms.append(st.sampled_from(labels))
+    atoms.append(st.just("_"))
+    atoms.append(st.sampled_from(["on", "the", "and", "Iran"]).map(lambda w: "!" + quote(w)))
+    atom = st.one_of(*atoms)
+    if depth == 0:
+        return atom
+    sub = patterns(labels, lexicons, depth - 1)
+    return st.one_of(
+        atom, atom, atom,
+        st.lists(sub, min_size=2, max_size=3).map(lambda xs: " ".join(xs)),
+        st.lists(sub, min_size=2, max_size=2).map(lambda xs: "(" + " | ".join(xs) + ")"),
+        st.tuples(sub, st.sampled_from(["?", "*", "+", "{1,2}", "{0,2}", "{2}"])).map(
+            lambda t: f"({t[0]}){t[1]}"),
+        sub.map(lambda p: f"(head: {p})"),
+    )
+
+
+@st.composite
+def rule_sets(draw: st.DrawFn) -> str:
+    out = []
+    lex_names = [f"LEX{i}" for i in range(draw(st.integers(1, 3)))]
+    for name in lex_names:
+        out.append(draw(lexicon(name)))
+    n_labels = draw(st.integers(1, 3))
+    labels = LABELS[:n_labels]
+    for i, lab in enumerate(labels):
+        parent = f" is {labels[0]}" if i > 0 and draw(st.booleans()) else ""
+        policy = draw(st.sampled_from(["", "", " policy longest", " policy priority",
+                                       " policy all"]))
+        out.append(f"label {lab}{parent}{policy}")
+    for i, lab in enumerate(labels):
+        # An entity may refer to labels declared before it, never to itself or later ones
+        # (their ancestors would make a cycle).
+        usable = [x for x in labels[:i] if x != labels[0] or i == 0] if i else []
+        for _ in range(draw(st.integers(1, 2))):
+            pat = draw(patterns(usable, lex_names))
+            prio = draw(st.integers(0, 2))
+            out.append(f"entity {lab} priority {prio} = {pat}")
+    role_labels = "(" + " | ".join(labels) + ")"
+    out.append("attribute pol: pos | neg = pos")
+    out.append(f"event EV {{ a: {role_labels}* b: {role_labels}? "
+               f"{'c: ' + role_labels + ' ' if draw(st.booleans()) else ''}"
+               "mode: air | drone | none = none }")
+    roles = ["a", "b"] + (["c"] if "c: " in out[-1] else [])
+    for r in range(draw(st.integers(1, 2))):
+        trig = draw(patterns([], lex_names, depth=1))
+        clauses = [f"trigger = {trig}"]
+        for _ in range(draw(st.integers(0, 4))):
+            role = draw(st.sampled_from(roles))
+            filler = " | ".join(draw(st.lists(st.sampled_from(labels), min_size=1,
+                                              max_size=2, unique=True)))
+            cons = []
+            if draw(st.booleans()):
+                cons.append(draw(st.sampled_from(["before trigger", "after trigger"])))
+            if draw(st.booleans()):
+                cons.append(f"within {draw(st.integers(0, 5))}")
+            if draw(st.booleans()):
+                cons.append("in clause")
+            if draw(st.booleans()):
+                cons.append("via " + draw(st.sampled_from(['"on"', '"in" | "by"', '"the"'])))
+            clauses.append(f"{role} = {filler} {' '.join(cons)}")
+        if draw(st.booleans()):
+            clauses.append(draw(st.sampled_from(["set mode from trigger, a", "set mode = air",
+                                                 "set pol = neg"])))
+        out.append(f"rule r{r} for EV priority {draw(st.integers(0, 2))} "
+                   f"{{ {' '.join(clauses)} }}")
+    for _ in range(draw(st.integers(0, 2))):
+        side = draw(st.sampled_from(["", "before trigger", "after trigger"]))
+        within = draw(st.sampled_from(["", "within 2", "within 4"]))
+        word = draw(st.sampled_from(['"not"', '"would"', '"did" "not"']))
+        out.append(f"cue pol=neg {side} {within}: {word}")
+    return "\n".join(out)
