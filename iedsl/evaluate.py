@@ -197,7 +197,7 @@ def _assign(gold: Sequence[Arg | Event], pred: Sequence[Arg | Event],
             labels: tuple[Sequence[str], Sequence[str]],
             exact: bool) -> tuple[dict[int, int], dict[int, int]]:
     """Greedy one-to-one matching: (same-label pairs, all pairs), gold index -> pred."""
-    cands = []
+    cands: list[tuple[int, int, int, int, bool]] = []
     for gi, g in enumerate(gold):
         for pi, p in enumerate(pred):
             ov = _overlap(g, p, exact)
@@ -219,6 +219,9 @@ def _take(cands: Iterable[tuple[int, int, int, int, bool]],
     return matched
 
 
+_TP, _TP_PRED, _N_PRED, _N_GOLD = range(4)  # slots of a _Tally counter
+
+
 class _Tally:
     """Mutable counters keyed (metric, group, key) -> [tp, tp_pred, n_pred, n_gold]."""
 
@@ -234,9 +237,9 @@ class _Tally:
                 self.counts[m, "role", role][slot] += 1
 
     def hit(self, metric: str, gold: tuple[str, str | None], pred: tuple[str, str | None]) -> None:
-        self.counts[metric, "all", ""][0] += 1
-        self.counts[metric, "all", ""][1] += 1
-        for slot, (etype, role) in ((0, gold), (1, pred)):
+        self.counts[metric, "all", ""][_TP] += 1
+        self.counts[metric, "all", ""][_TP_PRED] += 1
+        for slot, (etype, role) in ((_TP, gold), (_TP_PRED, pred)):
             self.counts[metric, "type", etype][slot] += 1
             if role is not None:
                 self.counts[metric, "role", role][slot] += 1
@@ -249,7 +252,8 @@ class _Tally:
         def keys(group: str) -> list[str]:
             return sorted({k for (_, g, k) in self.counts if g == group})
 
-        return Scores(*(prf(m, "all", "") for m in METRICS),
+        ti, tc, ai, ac = (prf(m, "all", "") for m in METRICS)
+        return Scores(ti, tc, ai, ac,
                       by_type={t: {m: prf(m, "type", t) for m in METRICS}
                                for t in keys("type")},
                       by_role={r: {m: prf(m, "role", r) for m in ("ai", "ac")}
@@ -265,7 +269,7 @@ class _Findings:
 
 def _score_doc(doc: str, gold: list[Event], pred: list[Event], exact: bool,
                tally: _Tally, out: _Findings | None) -> None:
-    for side, events in ((3, gold), (2, pred)):
+    for side, events in ((_N_GOLD, gold), (_N_PRED, pred)):
         for e in events:
             tally.add(("ti", "tc"), side, e.type, None)
             for a in e.args:
@@ -277,7 +281,7 @@ def _score_doc(doc: str, gold: list[Event], pred: list[Event], exact: bool,
         if gi in tc:
             tally.hit("tc", (g.type, None), (p.type, None))
             _score_attrs(g, p, tally)
-    arg_pairs = {}
+    arg_pairs: dict[int, tuple[dict[int, int], dict[int, int]]] = {}
     for gi, pi in tc.items():
         g, p = gold[gi], pred[pi]
         roles = ([a.role for a in g.args], [a.role for a in p.args])
@@ -297,7 +301,7 @@ def _score_attrs(gold: Event, pred: Event, tally: _Tally) -> None:
     for name, value in gold.attrs:
         if name in tally.attrs:
             tally.attrs[name][1] += 1
-            tally.attrs[name][0] += pred_attrs.get(name) == value
+            tally.attrs[name][0] += int(pred_attrs.get(name) == value)
 
 
 def _find(doc: str, gold: list[Event], pred: list[Event], tc: dict[int, int],
@@ -359,8 +363,8 @@ def _find(doc: str, gold: list[Event], pred: list[Event], tc: dict[int, int],
 # ---------------------------------------------------------------- entry point
 
 
-def _finding_key(f: Finding) -> tuple[str, int, int, str, str, str, str]:
-    return (f.doc, f.start, f.end, f.kind, f.event_type, f.role or "", f.reason)
+def _finding_key(f: Finding) -> tuple[str, int, int, str, str, str, str, str]:
+    return (f.doc, f.start, f.end, f.kind, f.event_type, f.role or "", f.reason, f.text)
 
 
 def evaluate(gold: Iterable[Mapping[str, Any]],

@@ -145,4 +145,4 @@ def collect_docs(records: Iterable[Mapping[str, Any]], side: str,
         if doc in docs:
             warnings.append(f"{side} doc {doc!r} appears more than once; events merged")
         docs.setdefault(doc, []).extend(events)
-    return docs
+    return {doc: sorted(events) for doc, events in docs.items()}
