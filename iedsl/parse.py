@@ -103,7 +103,7 @@ def _syntax_diagnostic(source: Source, exc: lark.exceptions.UnexpectedInput) -> 
                               span=Span(pos, pos), hint=f"expected {expected}")
         start = tok.start_pos or 0
         end = tok.end_pos if tok.end_pos is not None else start + len(tok)
-        what = _TOKEN_WORDS.get(tok.type, "")
+        what = _token_word(tok)
         return Diagnostic("E101", f"unexpected {what}`{tok}`".replace("  ", " "),
                           source=source, span=Span(start, end),
                           hint=f"expected {expected}")
@@ -128,8 +128,22 @@ def _syntax_diagnostic(source: Source, exc: lark.exceptions.UnexpectedInput) -> 
     return Diagnostic("E100", str(exc).splitlines()[0], source=source, span=Span(pos, pos))
 
 
-_TOKEN_WORDS = {"LABEL": "label ", "NAME": "name ", "STRING": "string ", "REGEX": "regex ",
-                "INT": "number ", "SIGNED_INT": "number "}
+_TOKEN_WORDS = {"LABEL": "label ", "NAME": "name ", "STRING": "string ", "REGEX": "regex "}
+
+
+def _token_word(tok: Token) -> str:
+    """What kind of thing a token is, in words, judged by its text when the lexer
+    fell back to a generic terminal."""
+    text = str(tok)
+    if text.lstrip("-").isdigit():
+        return "number "
+    if tok.type in _TOKEN_WORDS:
+        return _TOKEN_WORDS[tok.type]
+    if text[:1].islower() and text.replace("_", "").isalnum():
+        return "name "
+    if text[:1].isupper() and text.replace("_", "").isalnum() and text.upper() == text:
+        return "label "
+    return ""
 
 
 def _values(children: list[Any]) -> Iterator[Any]:
