@@ -1,0 +1,148 @@
+"""The Python API: loading, extracting, error records, threads, pickling."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+import iedsl
+from iedsl import DocumentError
+
+RULES = '''
+label ACTOR
+label COUNTRY is ACTOR
+lexicon COUNTRIES { "United States", "U.S.", "US" -> country:usa  "Iraq" -> country:irq
+                    "Syria" -> country:syr  "Iran" -> country:irn }
+lexicon TRIGGERS { "airstrikes" [mode=air]  "strikes", "struck", "attacked" }
+entity COUNTRY = @COUNTRIES
+entity PLACE = @COUNTRIES
+entity DATE normalize date = "Friday" | "Saturday" "afternoon"?
+entity COUNT normalize number = /\\d+/ | "three" | "dozens"
+attribute polarity: positive | negative = positive
+attribute modality: asserted | hypothetical = asserted
+event ATTACK { attacker: ACTOR* target: ACTOR* place: PLACE* time: DATE? killed: COUNT?
+               mode: air | ground | unspecified = unspecified }
+rule attack for ATTACK {
+  trigger = @TRIGGERS
+  attacker = ACTOR before trigger within 3
+  attacker = ACTOR after trigger via "by"
+  target = ACTOR after trigger within 4 via "on" | "against"
+  place = PLACE after trigger via "in"
+  time = DATE in sentence
+  killed = COUNT after trigger via "killing"
+}
+cue modality=hypothetical before trigger within 3: "would" | "could"
+cue polarity=negative before trigger within 3: "did" "not" | "never"
+'''
+
+
+@pytest.fixture(scope="module")
+def engine() -> iedsl.Engine:
+    return iedsl.Engine.from_string(RULES)
+
+
+def args(frame: iedsl.Frame) -> list[tuple[str, str]]:
+    return [(a.role, a.text) for a in frame.args]
+
+
+def test_extract_frames_with_offsets_values_and_provenance(engine: iedsl.Engine) -> None:
+    text = "date 2024-02-03\nOn Friday the U.S. launched airstrikes in Iraq and Syria, killing 3."
+    result = engine.extract(text, doc_id="d1")
+    assert result.date == dt.date(2024, 2, 3)
+    (frame,) = result.frames
+    assert frame.type == "ATTACK" and frame.trigger_text == "airstrikes"
+    assert frame.attributes == {"mode": "air", "polarity": "positive", "modality": "asserted"}
+    assert args(frame) == [("time", "Friday"), ("attacker", "U.S."), ("place", "Iraq"),
+                           ("place", "Syria"), ("killed", "3")]
+    by_role = {a.role: a for a in frame.args}
+    assert by_role["time"].value["value"] == "2024-02-02"
+    assert by_role["killed"].value == {"value": 3}
+    assert by_role["attacker"].id == "country:usa"
+    assert frame.rule == "attack" and frame.rule_where == "<rules>:15:1"
+    for a in frame.args:
+        assert text[a.start:a.end] == a.text
+    d = result.to_dict()
+    assert d["doc"] == "d1" and d["events"][0]["trigger"] == {
+        "start": frame.trigger_start, "end": frame.trigger_end, "text": "airstrikes"}
+
+
+def test_doc_date_argument_overrides_header(engine: iedsl.Engine) -> None:
+    r = engine.extract("date 2024-02-03\nIraq was struck on Friday.", doc_date=dt.date(2020, 1, 1))
+    time = r.frames[0].args_for("time")[0]
+    assert time.value["value"] == "2019-12-27"
+
+
+def test_fallback_clause_and_cues(engine: iedsl.Engine) -> None:
+    (f,) = engine.extract("Iraq was attacked by Iran.").frames
+    assert ("attacker", "Iran") in args(f)
+    (f,) = engine.extract("The US would never have attacked Iran.").frames
+    assert f.attributes["modality"] == "hypothetical"
+    assert f.attributes["polarity"] == "negative"
+
+
+def test_process_turns_bad_documents_into_error_records(engine: iedsl.Engine) -> None:
+    bad = engine.process(b"\xff\xfeIraq", doc_id="bad")
+    assert bad.error == {"code": "D001", "message": bad.error["message"]}
+    assert "UTF-8" in bad.error["message"]
+    assert bad.to_dict() == {"doc": "bad", "error": bad.error}
+    assert engine.process("  \n", doc_id="empty").error["code"] == "D002"
+    assert engine.process("x" * 50, doc_id="big", max_chars=10).error["code"] == "D003"
+    good = engine.process("US strikes on Iraq.".encode(), doc_id="ok")
+    assert good.ok and len(good.frames) == 1
+
+
+def test_runaway_regex_is_stopped_and_named() -> None:
+    eng = iedsl.Engine.from_string('entity X = /(a|aa)+b/ event E { x: X? } '
+                                   'rule slow for E { trigger = X }')
+    with pytest.raises(DocumentError) as info:
+        eng.extract("a" * 40, regex_timeout=0.2)
+    assert info.value.code == "D004"
+    assert "entity X" in info.value.diagnostics[0].message
+    rec = eng.process("a" * 40, doc_id="hostile", regex_timeout=0.2)
+    assert rec.error["code"] == "D004"
+
+
+def test_engine_is_thread_safe(engine: iedsl.Engine) -> None:
+    docs = [f"Doc {i}: the US struck Iraq. Iran attacked Syria on Friday." * (i % 3 + 1)
+            for i in range(40)]
+    expected = [engine.extract(d).to_dict() for d in docs]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        got = list(pool.map(lambda d: engine.extract(d).to_dict(), docs * 3))
+    assert got == expected * 3
+
+
+def test_engine_pickles(engine: iedsl.Engine) -> None:
+    clone = pickle.loads(pickle.dumps(engine))
+    text = "The US struck Iraq on Friday."
+    assert clone.extract(text).to_dict() == engine.extract(text).to_dict()
+
+
+def test_mentions_cover_every_sentence(engine: iedsl.Engine) -> None:
+    ms = engine.mentions("Nothing here but Iraq.\nAnd Syria.")
+    assert [(m.label, m.text) for m in ms] == [("COUNTRY", "Iraq"), ("PLACE", "Iraq"),
+                                               ("COUNTRY", "Syria"), ("PLACE", "Syria")]
+
+
+def test_python_extensions_are_called_by_name(tmp_path, monkeypatch) -> None:
+    (tmp_path / "myext.py").write_text(
+        "import iedsl\n"
+        "@iedsl.register_normalizer('shout')\n"
+        "def shout(text, date):\n    return text.upper()\n"
+        "@iedsl.register_predicate('long_trigger')\n"
+        "def long_trigger(frame, text):\n    return len(frame.trigger_text) > 6\n",
+        encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    eng = iedsl.Engine.from_string('python "myext"\nentity X normalize shout = "iraq"\n'
+                                   'event E { x: X? }\nrule r for E { trigger = "struck" | '
+                                   '"strikes" x = X require long_trigger }')
+    assert eng.mentions("Iraq")[0].value == "IRAQ"
+    assert [f.trigger_text for f in eng.extract("Iraq struck. Iraq strikes.").frames] == [
+        "strikes"]
+    assert pickle.loads(pickle.dumps(eng)).mentions("Iraq")[0].value == "IRAQ"
+
+
+def test_bundled_rules_path_exists() -> None:
+    assert iedsl.bundled_rules().is_dir()

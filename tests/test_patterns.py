@@ -1,0 +1,108 @@
+"""Pattern and role-filling semantics, stated as examples (see docs/dsl.md)."""
+
+from __future__ import annotations
+
+import iedsl
+
+
+def mentions(rules: str, text: str, label: str | None = None) -> list[str]:
+    eng = iedsl.Engine.from_string(rules)
+    return [m.text for m in eng.mentions(text) if label is None or m.label == label]
+
+
+def test_leftmost_longest_and_whole_tokens() -> None:
+    rules = 'lexicon L { "Iran", "Iran backed", "backed militia" } entity X = @L'
+    assert mentions(rules, "Iranian Iran backed militia") == ["Iran backed"]
+
+
+def test_folds_and_offsets() -> None:
+    rules = 'lexicon L { "Kata\'ib Hezbollah", "al-Qaeda", "cafe" } entity X = @L'
+    text = "KATA’IB HEZBOLLAH, Kataib Hezbollah, al Qaeda, al–Qaeda, Café"
+    assert mentions(rules, text) == ["KATA’IB HEZBOLLAH", "Kataib Hezbollah", "al Qaeda",
+                                     "al–Qaeda", "Café"]
+    exact = 'lexicon L exact { "US" } entity X = @L'
+    assert mentions(exact, "us US Us") == ["US"]
+    per_term = 'lexicon L { "IS" [case=exact] "Iraq" } entity X = @L'
+    assert mentions(per_term, "it is IS in iraq") == ["IS", "iraq"]
+
+
+def test_quantifiers_gaps_negation_regex() -> None:
+    assert mentions('entity X = "a" _{0,2} "b"', "a x y b a x y z b") == ["a x y b"]
+    assert mentions('entity X = "a" !"b" "c"', "a b c a d c") == ["a d c"]
+    assert mentions('entity X = /F-\\d+/ ("and" /F-\\d+/)? "jets"',
+                    "F-15 and F-16 jets, F-35 jets") == ["F-15 and F-16 jets", "F-35 jets"]
+    assert mentions('entity X = "x"+', "x x x y x") == ["x x x", "x"]
+
+
+def test_labels_taxonomy_and_head_capture() -> None:
+    rules = '''label ACTOR label COUNTRY is ACTOR
+      lexicon C { "Iran" -> country:irn }  lexicon G { "militias" -> noun:militia }
+      entity COUNTRY = @C
+      entity GROUP = COUNTRY "-" "backed" (head: @G)
+      entity WHO = ACTOR'''
+    eng = iedsl.Engine.from_string(rules)
+    ms = {(m.label, m.text): m for m in eng.mentions("Iran-backed militias and Iran")}
+    assert ms[("GROUP", "Iran-backed militias")].id == "noun:militia"
+    assert ms[("WHO", "Iran")].id == "country:irn"
+
+
+def test_overlap_policies() -> None:
+    base = 'entity X priority 1 = "a" "b" entity X priority 5 = "b" "c" entity X = "a" "b" "c" "d"'
+    assert mentions("label X policy longest " + base, "a b c") == ["a b"]
+    assert mentions("label X policy priority " + base, "a b c") == ["b c"]
+    assert mentions("label X policy all " + base, "a b c") == ["a b", "b c"]
+
+
+RULES = '''
+label ACTOR
+lexicon C { "Iran", "Iraq", "Syria", "Jordan", "Israel" }
+lexicon T { "struck" [mode=b] "hit" }
+entity ACTOR = @C
+entity PLACE = @C
+event E { who: ACTOR? whom: ACTOR* where: PLACE* mode: a | b = a }
+rule r for E {
+  trigger = @T
+  who = ACTOR before trigger within 2
+  whom = ACTOR after trigger within 3 via "on"
+  where = PLACE after trigger via "in"
+}
+'''
+
+
+def frames(text: str, rules: str = RULES) -> list[list[tuple[str, str]]]:
+    eng = iedsl.Engine.from_string(rules)
+    return [[(a.role, a.text) for a in f.args] for f in eng.extract(text).frames]
+
+
+def test_role_constraints_via_within_and_coordination() -> None:
+    got = frames("Iran struck on Iraq, Syria and Jordan in Israel.")
+    assert got == [[("who", "Iran"), ("whom", "Iraq"), ("whom", "Syria"), ("whom", "Jordan"),
+                    ("where", "Israel")]]
+    # within: "Iran" is 3 tokens before the trigger
+    assert frames("Iran , , , struck on Iraq.") == [[("whom", "Iraq")]]
+
+
+def test_clause_scope_and_single_roles() -> None:
+    rules = RULES.replace("who = ACTOR before trigger within 2",
+                          "who = ACTOR before trigger in clause")
+    assert frames("Iran said; Iraq hit on Syria.", rules) == [[("who", "Iraq"),
+                                                               ("whom", "Syria")]]
+    assert frames("Iran said; hit on Syria.", rules) == [[("whom", "Syria")]]
+
+
+def test_required_role_missing_means_no_frame() -> None:
+    rules = RULES.replace("who: ACTOR?", "who: ACTOR")
+    assert frames("struck on Iraq.", rules) == []
+    assert frames("Iran struck on Iraq.", rules) == [[("who", "Iran"), ("whom", "Iraq")]]
+
+
+def test_higher_priority_rule_wins_the_trigger() -> None:
+    rules = RULES + 'rule r2 for E priority 3 { trigger = "struck" where = PLACE before trigger }'
+    eng = iedsl.Engine.from_string(rules)
+    (f,) = eng.extract("Iran struck on Iraq.").frames
+    assert f.rule == "r2" and [(a.role, a.text) for a in f.args] == [("where", "Iran")]
+
+
+def test_mentions_never_cross_sentences() -> None:
+    assert mentions('entity X = "Gen" "." "Smith" | "end" "." "Next"',
+                    "Gen. Smith came at the end. Next day.") == ["Gen. Smith"]
