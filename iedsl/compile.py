@@ -43,8 +43,8 @@ from .program import (
     RuleDef,
     SetDef,
     SourceDef,
-    TermEntry,
 )
+from .text import is_word_char
 
 _FLAG_BITS = {"i": regex.IGNORECASE, "I": regex.IGNORECASE, "m": regex.MULTILINE,
               "s": regex.DOTALL, "x": regex.VERBOSE, "a": regex.ASCII, "u": regex.UNICODE}
@@ -68,7 +68,8 @@ class _Compiler:
         self.c = checked
         self.sources: list[SourceDef] = []
         self.source_index: dict[tuple[str, str], int] = {}
-        self.entries: dict[str, list[TermEntry]] = {}
+        # key -> [(source, term_id, attrs, check, folds)]
+        self.entries: dict[str, list[tuple[Any, ...]]] = {}
         self.regexes: list[RegexDef] = []
         self.regex_index: dict[tuple[str, str], int] = {}
         self.atoms: list[AtomDef] = []
@@ -87,7 +88,7 @@ class _Compiler:
         for variant in term_variants(term.strip(), folds):
             key = fold_full(variant)
             check = fold_with(variant, folds) if partial else None
-            entry = TermEntry(source, term_id, attrs, check, folds if partial else None)
+            entry = (source, term_id, attrs, check, folds if partial else None)
             bucket = self.entries.setdefault(key, [])
             if entry not in bucket:
                 bucket.append(entry)
@@ -232,9 +233,13 @@ class _Compiler:
             regex_atoms={d.arg: i for i, d in enumerate(self.atoms) if d.kind == "re"})
 
     def automaton(self) -> ahocorasick.Automaton:
+        """One automaton for every literal that some pattern uses (see TermEntry)."""
+        atom_of = {d.arg: i for i, d in enumerate(self.atoms) if d.kind == "src"}
         a = ahocorasick.Automaton()
         for key, entries in self.entries.items():
-            a.add_word(key, (len(key), tuple(entries)))
+            used = tuple((atom_of[src], *rest) for src, *rest in entries if src in atom_of)
+            if used:
+                a.add_word(key, (len(key), is_word_char(key[0]), is_word_char(key[-1]), used))
         if len(a):
             a.make_automaton()
         return a

@@ -93,15 +93,20 @@ class Engine:
 
     # -------------------------------------------------------------- running
     def extract(self, text: str, *, doc_id: str = "doc", doc_date: dt.date | None = None,
-                regex_timeout: float | None = DEFAULT_REGEX_TIMEOUT) -> DocumentResult:
+                regex_timeout: float | None = DEFAULT_REGEX_TIMEOUT,
+                trace: Trace | None = None) -> DocumentResult:
         """Frames of one document.  Raises :class:`DocumentError` if it cannot be done."""
-        a = self.analyze(text, doc_date=doc_date, regex_timeout=regex_timeout)
+        a = self.analyze(text, doc_date=doc_date, regex_timeout=regex_timeout, trace=trace)
         return DocumentResult(doc_id, a.frames, a.date)
 
     def process(self, text: str | bytes, *, doc_id: str = "doc",
                 doc_date: dt.date | None = None, max_chars: int = DEFAULT_MAX_CHARS,
-                regex_timeout: float | None = DEFAULT_REGEX_TIMEOUT) -> DocumentResult:
-        """Like :meth:`extract`, but a bad document becomes an error record, never raises."""
+                regex_timeout: float | None = DEFAULT_REGEX_TIMEOUT,
+                trace: Trace | None = None) -> DocumentResult:
+        """Like :meth:`extract`, but a bad document becomes an error record, never raises.
+
+        ``trace`` receives the assemble stage's events (``iedsl extract --profile``).
+        """
         try:
             if isinstance(text, bytes):
                 try:
@@ -116,7 +121,7 @@ class Engine:
                     "D003", f"document has {len(text)} characters, above the limit of "
                     f"{max_chars}"))
             return self.extract(text, doc_id=doc_id, doc_date=doc_date,
-                                regex_timeout=regex_timeout)
+                                regex_timeout=regex_timeout, trace=trace)
         except IedslError as exc:
             d = exc.diagnostics[0]
             return DocumentResult(doc_id, (), None,
@@ -170,11 +175,11 @@ def iter_sentences(program: Program, text: str, *, doc_date: dt.date | None = No
     gated: set[int] = set()
     gate = program.gate_atoms
     for h in hits:
-        i = bisect.bisect_right(starts, h.start) - 1
-        if i < 0 or h.end > sentences[i].end:
+        i = bisect.bisect_right(starts, h[0]) - 1
+        if i < 0 or h[1] > sentences[i].end:
             continue
         buckets[i].append(h)
-        if h.atom in gate:
+        if h[2] in gate:
             gated.add(i)
     todo = range(len(sentences)) if all_sentences or program.gate_all else sorted(gated)
 

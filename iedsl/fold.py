@@ -19,6 +19,7 @@ lexicon.
 from __future__ import annotations
 
 import itertools
+import re
 import unicodedata
 
 CHAR_FOLDS = frozenset({"case", "quotes", "dashes", "space", "accents"})
@@ -28,7 +29,9 @@ ALL_FOLDS = CHAR_FOLDS | TERM_FOLDS
 #: Hyphen variants are generated for at most this many hyphens in one term.
 MAX_HYPHEN_VARIANTS = 4
 
-_QUOTES = {c: "'" for c in "‘’‚‛′`´ʼʻʿʾ"} | {c: '"' for c in "“”„‟″«»"}
+# Only punctuation here: a fold must keep word characters word characters (ʼ ʻ ʿ ʾ are
+# letters to Unicode), so that token boundaries in the folded text are the original's.
+_QUOTES = {c: "'" for c in "‘’‚‛′`´"} | {c: '"' for c in "“”„‟″«»"}
 _DASHES = {c: "-" for c in "‐‑‒–—―−﹘﹣－"}
 _SPACES = {c: " " for c in "\t\n\r\v\f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
            "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"}
@@ -48,7 +51,17 @@ def _accent_table() -> dict[str, str]:
 
 _ACCENTS = _accent_table()
 _PARTS = {"quotes": _QUOTES, "dashes": _DASHES, "space": _SPACES, "accents": _ACCENTS}
-_FULL_TABLE = str.maketrans(_QUOTES | _DASHES | _SPACES | _ACCENTS)
+_FULL_MAP = _QUOTES | _DASHES | _SPACES | _ACCENTS
+# ``str.translate`` looks every character up in a dict (~30 MB/s); news text holds a
+# folded character every hundred or so, so substituting just those is ~5x faster.
+# (The stdlib ``re`` is used here because its sub() with a callable is much faster
+# than the ``regex`` module's.)
+_FULL_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(_FULL_MAP)) + "]")
+_full_get = _FULL_MAP.__getitem__
+
+
+def _fold_chars(low: str) -> str:
+    return _FULL_RE.sub(lambda m: _full_get(m.group()), low)
 
 
 def _table_for(folds: frozenset[str]) -> dict[int, str]:
@@ -74,7 +87,7 @@ def fold_with(text: str, folds: frozenset[str]) -> str:
 
 def fold_full(text: str) -> str:
     """``text`` under every character fold: the automaton's alphabet."""
-    return text.lower().translate(_FULL_TABLE)
+    return _fold_chars(text.lower())
 
 
 def fold_document(text: str) -> tuple[str, list[int] | None]:
@@ -85,7 +98,7 @@ def fold_document(text: str) -> tuple[str, list[int] | None]:
     """
     low = text.lower()
     if len(low) == len(text):
-        return low.translate(_FULL_TABLE), None
+        return _fold_chars(low), None
     pieces: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(text):
@@ -93,7 +106,7 @@ def fold_document(text: str) -> tuple[str, list[int] | None]:
         pieces.append(folded)
         offsets.extend([i] * len(folded))
     offsets.append(len(text))
-    return "".join(pieces).translate(_FULL_TABLE), offsets
+    return _fold_chars("".join(pieces)), offsets
 
 
 def term_variants(term: str, folds: frozenset[str]) -> list[str]:

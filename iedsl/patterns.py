@@ -335,8 +335,8 @@ def parse_match(tree: Node, view: View, atoms: Sequence[AtomDef], start: int, en
             ) -> Iterator[tuple[int, tuple[Any, ...], tuple[Any, ...]]]:
         if node.max is None or count < node.max:
             for j, p1, c1 in go(node.item, i):
-                if j == i:
-                    continue
+                if j == i and count >= node.min:
+                    continue    # an empty repetition is only needed to reach the minimum
                 for m, p2, c2 in rep(node, count + 1, j):
                     yield m, p1 + p2, c1 + c2
         if count >= node.min:

@@ -29,15 +29,13 @@ class SourceDef:
     literal: bool
 
 
-@dataclass(frozen=True, slots=True)
-class TermEntry:
-    """What one automaton key means for one source."""
-
-    source: int
-    term_id: str | None
-    attrs: tuple[tuple[str, Any], ...]
-    check: str | None               # verification form when the source folds less
-    folds: frozenset[str] | None
+#: What one automaton key means for one atom:
+#: ``(atom, term_id, attrs, check, folds)``; ``check`` is the verification form when
+#: the lexicon folds less than the automaton (then ``folds`` are its folds).
+#: A key's value is ``(key_length, starts_with_word_char, ends_with_word_char,
+#: entries)``.  Plain tuples: there may be a million of them to build and pickle.
+TermEntry = tuple[int, "str | None", "tuple[tuple[str, Any], ...]", "str | None",
+                  "frozenset[str] | None"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ module itself, the fold tables, the canonical parse of an accepted match
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from .extensions import get_normalizer, get_predicate
@@ -42,7 +43,7 @@ def reference_analyze(program: Program, text: str, doc_date: dt.date | None = No
     for ri, rdef in enumerate(program.regexes):
         atom = program.regex_atoms.get(ri)
         if atom is not None:
-            regex_hits += [Hit(m.start(), m.end(), atom, None, ())
+            regex_hits += [(m.start(), m.end(), atom, None, ())
                            for m in rdef.compiled.finditer(text) if m.end() > m.start()]
     mentions: list[Mention] = []
     frames: list[Frame] = []
@@ -50,7 +51,7 @@ def reference_analyze(program: Program, text: str, doc_date: dt.date | None = No
         toks = [m.span() for m in TOKEN_RE.finditer(text, sent.start, sent.end)]
         s = _Sentence(program, text, index, toks, date)
         for h in literal_hits + regex_hits:
-            if sent.start <= h.start and h.end <= sent.end:
+            if sent.start <= h[0] and h[1] <= sent.end:
                 s.add_hit(h)
         s.run_entities()
         for label in program.label_order:
@@ -71,19 +72,15 @@ def _literal_hits(program: Program, text: str) -> list[Hit]:
     starts = {m.start() for m in TOKEN_RE.finditer(text)}
     ends = {m.end() for m in TOKEN_RE.finditer(text)}
     hits = []
-    for key, (_, entries) in program.automaton.items():
+    for key, (_, _, _, entries) in program.automaton.items():
         pos = folded.find(key)
         while pos >= 0:
             s, e = origin[pos], origin[pos + len(key) - 1] + 1
             if s in starts and e in ends:
-                for entry in entries:
-                    atom = program.source_atoms.get(entry.source)
-                    if atom is None:
+                for atom, term_id, attrs, check, folds in entries:
+                    if check is not None and fold_with(text[s:e], folds) != check:
                         continue
-                    if entry.check is not None and fold_with(text[s:e], entry.folds) != \
-                            entry.check:
-                        continue
-                    hits.append(Hit(s, e, atom, entry.term_id, entry.attrs))
+                    hits.append((s, e, atom, term_id, attrs))
             pos = folded.find(key, pos + 1)
     return hits
 
@@ -96,17 +93,19 @@ class _Sentence:
         self.mentions: dict[str, list[Mention]] = {}
         for ai, d in enumerate(program.atoms):
             if d.kind == "not":
-                tree = program.patterns[d.arg].tree
-                self.view.negated[ai] = (lambda tree: lambda pos: any(
-                    e > pos for e in self.ends(tree, pos)))(tree)
+                self.view.negated[ai] = functools.partial(
+                    self.starts_here, program.patterns[d.arg].tree)
 
     def add_hit(self, h: Hit) -> None:
-        si = next((i for i, t in enumerate(self.toks) if t[0] == h.start), None)
-        ei = next((i + 1 for i, t in enumerate(self.toks) if t[1] == h.end), None)
+        si = next((i for i, t in enumerate(self.toks) if t[0] == h[0]), None)
+        ei = next((i + 1 for i, t in enumerate(self.toks) if t[1] == h[1]), None)
         if si is not None and ei is not None and si < ei:
-            self.view.add(h.atom, si, ei, h)
+            self.view.add(h[2], si, ei, h)
 
     # -------------------------------------------------------------- set semantics
+    def starts_here(self, tree: Node, pos: int) -> bool:
+        return any(e > pos for e in self.ends(tree, pos))
+
     def ends(self, node: Node, i: int) -> set[int]:
         atoms = self.p.atoms
         if isinstance(node, Atom):
@@ -127,16 +126,22 @@ class _Sentence:
                 cur = set().union(*(self.ends(item, p) for p in cur)) if cur else set()
             return cur
         if isinstance(node, Rep):
-            reach = {i} if node.min == 0 else set()
-            cur, k = {i}, 0
-            while cur and (node.max is None or k < node.max):
-                k += 1
-                nxt = set().union(*(self.ends(node.item, p) for p in cur)) - cur
-                if k >= node.min:
-                    if node.max is None and nxt <= reach:
-                        break
-                    reach |= nxt
-                cur = nxt
+            def step(points: set[int]) -> set[int]:
+                return set().union(*(self.ends(node.item, p) for p in points)) if points else set()
+
+            layer, k = {i}, 0           # layer: ends after exactly k repetitions
+            while k < node.min:
+                layer, k = step(layer), k + 1
+            reach = set(layer)
+            if node.max is None:
+                frontier = set(layer)
+                while frontier:
+                    frontier = step(frontier) - reach
+                    reach |= frontier
+                return reach
+            while k < node.max and layer:
+                layer, k = step(layer), k + 1
+                reach |= layer
             return reach
         raise TypeError(node)
 

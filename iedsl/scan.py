@@ -3,57 +3,75 @@
 The automaton runs over the folded text (:func:`iedsl.fold.fold_document`); each hit
 is mapped back to original offsets in exactly one place (:func:`scan_text`), where
 pyahocorasick's inclusive end index becomes a half-open end, and kept only if it
-starts and ends on token boundaries of the *original* text.
+starts and ends on token boundaries of the original text.  This loop runs once per
+automaton hit, so it is written for speed: hits are plain tuples, and the boundary
+test is inlined (a key that starts with a word character needs a non-word character
+before it, and likewise at its end; see :func:`iedsl.text.is_boundary`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from .errors import Diagnostic, RegexTimeoutError
 from .fold import fold_document, fold_with
 from .program import Program
-from .text import is_boundary
+from .text import _WORD_CACHE, is_word_char
 
 #: Seconds one regex may run over one document before the document fails.
 DEFAULT_REGEX_TIMEOUT = 5.0
 
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """A literal or regex occurrence: original offsets and what it carries."""
-
-    start: int
-    end: int
-    atom: int
-    term_id: str | None
-    attrs: tuple[tuple[str, Any], ...]
+#: A literal or regex occurrence: ``(start, end, atom, term_id, attrs)``, original
+#: offsets, end exclusive.
+Hit = tuple[int, int, int, "str | None", "tuple[tuple[str, Any], ...]"]
 
 
 def scan_text(program: Program, text: str, *, regex_timeout: float | None = DEFAULT_REGEX_TIMEOUT
               ) -> list[Hit]:
-    """Every whole-token occurrence of every source and regex atom, unsorted."""
+    """Every whole-token occurrence of every literal and regex atom, unsorted."""
+    hits = scan_literals(program, text)
+    hits += scan_regexes(program, text, regex_timeout=regex_timeout)
+    return hits
+
+
+def scan_literals(program: Program, text: str) -> list[Hit]:
     hits: list[Hit] = []
-    source_atoms = program.source_atoms
-    if len(program.automaton):
-        folded, offsets = fold_document(text)
-        append = hits.append
-        for end_incl, (klen, entries) in program.automaton.iter(folded):
-            fs = end_incl + 1 - klen
-            if offsets is None:
-                s, e = fs, end_incl + 1
-            else:
-                s, e = offsets[fs], offsets[end_incl] + 1
-            if not (is_boundary(text, s) and is_boundary(text, e)):
+    if not len(program.automaton):
+        return hits
+    folded, offsets = fold_document(text)
+    append = hits.append
+    word = _WORD_CACHE.get
+    n = len(text)
+    for end_incl, (klen, starts_word, ends_word, entries) in program.automaton.iter(folded):
+        if offsets is None:
+            e = end_incl + 1
+            s = e - klen
+        else:
+            s, e = offsets[end_incl + 1 - klen], offsets[end_incl] + 1
+        if starts_word and s:
+            c = text[s - 1]
+            w = word(c)
+            if w is None:
+                w = is_word_char(c)
+            if w:
                 continue
-            for entry in entries:
-                atom = source_atoms.get(entry.source)
-                if atom is None:
-                    continue
-                if entry.check is not None and fold_with(text[s:e], entry.folds) != entry.check:
-                    continue
-                append(Hit(s, e, atom, entry.term_id, entry.attrs))
+        if ends_word and e < n:
+            c = text[e]
+            w = word(c)
+            if w is None:
+                w = is_word_char(c)
+            if w:
+                continue
+        for atom, term_id, attrs, check, folds in entries:
+            if check is not None and fold_with(text[s:e], folds) != check:
+                continue
+            append((s, e, atom, term_id, attrs))
+    return hits
+
+
+def scan_regexes(program: Program, text: str, *,
+                 regex_timeout: float | None = DEFAULT_REGEX_TIMEOUT) -> list[Hit]:
+    hits: list[Hit] = []
     for ri, rdef in enumerate(program.regexes):
         atom = program.regex_atoms.get(ri)
         if atom is None:
@@ -62,7 +80,7 @@ def scan_text(program: Program, text: str, *, regex_timeout: float | None = DEFA
             for m in rdef.compiled.finditer(text, timeout=regex_timeout):
                 s, e = m.span()
                 if e > s:
-                    hits.append(Hit(s, e, atom, None, ()))
+                    hits.append((s, e, atom, None, ()))
         except TimeoutError:
             raise RegexTimeoutError(Diagnostic(
                 "D004", f"regex /{rdef.pattern}/ of {rdef.owner} ({rdef.where}) ran longer "

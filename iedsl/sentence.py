@@ -49,14 +49,15 @@ class SentenceContext:
         end_idx = {e: i + 1 for i, (_, e) in enumerate(self.tokens)}
         self.view = view = View(len(self.tokens))
         for h in hits:
-            si = start_idx.get(h.start)
-            ei = end_idx.get(h.end)
+            si = start_idx.get(h[0])
+            ei = end_idx.get(h[1])
             if si is not None and ei is not None:
-                view.add(h.atom, si, ei, h)
+                view.add(h[2], si, ei, h)
         for ai, d in enumerate(program.atoms):
             if d.kind == "not":
                 view.negated[ai] = self._negation(d.arg)
         self.mentions: dict[str, list[Mention]] = {}
+        self.found: dict[str, list[tuple[Mention, int]]] = {}   # (mention, entity index)
         self._matches: dict[int, list[tuple[int, int]]] = {}
         self._candidates: dict[int, list[Candidate]] = {}
         self._clauses: list[int] | None = None
@@ -142,6 +143,7 @@ class SentenceContext:
                     found.append((self.mention(edef, ts, te), ei))
             kept = resolve_overlaps(found, ldef.policy)
             self.mentions[label] = kept
+            self.found[label] = found   # before the overlap policy: `iedsl stats` compares
             for m in kept:
                 ts, te = self._tok_span(m)
                 for ai in self._label_atoms.get(label, ()):
@@ -189,8 +191,12 @@ def piece_info(parse: Parse, ts: int, te: int) -> tuple[str | None, tuple[tuple[
     for _, s, e, payload in parse.pieces:
         if s < lo or e > hi or payload is None:
             continue
-        attrs.update(payload.attrs)
-        pid = payload.term_id if isinstance(payload, Hit) else payload.id
+        if isinstance(payload, Mention):
+            attrs.update(payload.attrs)
+            pid = payload.id
+        else:   # a scan hit: (start, end, atom, term_id, attrs)
+            attrs.update(payload[4])
+            pid = payload[3]
         if s == lo and e == hi and pid is not None:
             tid = pid
     return tid, tuple(attrs.items())
