@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import regex
 
 from . import nodes as n
+from .check_fire import never_fire_warnings
 from .errors import Diagnostic, RuleCheckError, Severity, did_you_mean
 from .extensions import get_normalizer, get_predicate, import_modules, normalizer_names
 from .fold import ALL_FOLDS
@@ -60,6 +61,17 @@ def check_rules(ruleset: RuleSet) -> CheckedRules:
         (d for d in checker.diags if d.severity is Severity.WARNING),
         key=lambda d: (d.source.name if d.source else "", d.span.start if d.span else 0))
     return checked
+
+
+def diagnose_rules(ruleset: RuleSet) -> list[Diagnostic]:
+    """Every error and warning at once, sorted by position (for ``iedsl check``).
+
+    :func:`check_rules` raises on errors and so drops the warnings; a linter wants both.
+    """
+    checker = _Checker(ruleset)
+    checker.run()
+    return sorted(checker.diags, key=lambda d: (d.source.name if d.source else "",
+                                                d.span.start if d.span else -1, d.code))
 
 
 def walk(pattern: n.Pattern) -> Iterator[n.Pattern]:
@@ -187,6 +199,7 @@ class _Checker:
             self.check_rule(r, events, labels, descendants, global_attrs, used_names)
         for c in cues:
             self.check_cue(c, events, global_attrs, used_names)
+        self.diags += never_fire_warnings(entities, rules, events, patterns, descendants)
         for name, lex in lexicons.items():
             if name not in used_names:
                 self.warn("W101", f"lexicon `@{name}` is never used", lex.where)
@@ -450,8 +463,8 @@ class _Checker:
             rd = roles.get(c.role)
             if rd is None:
                 self.error("E203", f"unknown role `{c.role}` in event {ev.name}", c.where,
-                           (did_you_mean(c.role, roles) or "")
-                           + f" (roles: {', '.join(roles)})")
+                           ((did_you_mean(c.role, roles) or "")
+                            + f" (roles: {', '.join(roles)})").strip())
                 continue
             accepted: set[str] = set()
             for lab in rd.labels:

@@ -1,0 +1,7 @@
+"""``python -m iedsl``: the same as the ``iedsl`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
