@@ -59,6 +59,19 @@ def compile_regex(pattern: str, flags: str) -> regex.Pattern[str]:
     return regex.compile(f"{_EDGE}(?:{pattern}){_EDGE}", bits)
 
 
+#: Characters after which a sentence may end (folded forms): a key holding one may
+#: straddle a sentence boundary and must be checked against the real sentences.
+_BREAK_PUNCT = frozenset(".!?…\"')]")
+
+
+def sentence_risk(key: str) -> int:
+    """0: cannot cross a sentence boundary; 1: holds a space (a line break in the
+    text, or a long sentence's cut, may lie there); 2: holds sentence punctuation."""
+    if any(c in _BREAK_PUNCT for c in key):
+        return 2
+    return 1 if " " in key else 0
+
+
 def compile_rules(checked: CheckedRules) -> Program:
     return _Compiler(checked).run()
 
@@ -221,6 +234,11 @@ class _Compiler:
             self.owner = f"pattern @{name}"
             named[name] = self.pattern(decl.pattern)
         gate, gate_all = self.gates(rules, entities, labels)
+        simple: dict[int, list[int]] = {}
+        for e in entities:
+            tree = self.patterns[e.pattern].tree
+            if isinstance(tree, Atom) and self.atoms[tree.index].kind == "src":
+                simple.setdefault(tree.index, []).append(e.index)
         return Program(
             version=PROGRAM_VERSION, automaton=self.automaton(), sources=tuple(self.sources),
             regexes=tuple(self.regexes), atoms=tuple(self.atoms), patterns=tuple(self.patterns),
@@ -230,6 +248,8 @@ class _Compiler:
             n_terms=self.n_terms,
             source_atoms={d.arg: i for i, d in enumerate(self.atoms) if d.kind == "src"},
             named_patterns=named,
+            simple_entities={a: tuple(es) for a, es in simple.items()},
+            lexicon_only=sum(len(es) for es in simple.values()) == len(entities),
             regex_atoms={d.arg: i for i, d in enumerate(self.atoms) if d.kind == "re"})
 
     def automaton(self) -> ahocorasick.Automaton:
@@ -239,7 +259,8 @@ class _Compiler:
         for key, entries in self.entries.items():
             used = tuple((atom_of[src], *rest) for src, *rest in entries if src in atom_of)
             if used:
-                a.add_word(key, (len(key), is_word_char(key[0]), is_word_char(key[-1]), used))
+                a.add_word(key, (len(key), is_word_char(key[0]), is_word_char(key[-1]),
+                                 sentence_risk(key), used))
         if len(a):
             a.make_automaton()
         return a

@@ -79,7 +79,7 @@ def explain_text(engine: Engine, text: str, *, rule: str | None = None,
         "sentences": [{"index": i, "start": s.start, "end": s.end,
                        "tokens": [text[a:b] for a, b in tokenize(text, s.start, s.end)]}
                       for i, s in enumerate(sentences)],
-        "mentions": [_mention(m) for m in kept],
+        "mentions": [dict(_mention(m), sentence=sentence_of(m.start)) for m in kept],
         "discarded_mentions": dropped,
         "rules": report_rules,
         "frames": [dict(f.to_dict(), summary=describe_frame(f)) for f in frames
@@ -105,21 +105,21 @@ def _select(program: Program, name: str | None) -> tuple[list[RuleDef], str | No
 
 
 def _mention(m: Mention) -> dict[str, Any]:
-    return dict(m.to_dict(), sentence=m.sentence)
+    return m.to_dict()
 
 
 def _discarded(ctx: SentenceContext) -> Iterator[dict[str, Any]]:
     """Mentions an overlap policy threw away, each with the mention that won."""
     for label, found in ctx.found.items():
         kept = ctx.mentions[label]
-        keep = set(kept)
+        keep = {id(m) for m in kept}   # the policy keeps the very objects it was given
         for m, _ in found:
-            if m in keep:
+            if id(m) in keep:
                 continue
             winner = next((k for k in kept if k.start < m.end and m.start < k.end), None)
             if winner is None:
                 continue   # a duplicate of a kept span (same span from another rule)
-            yield dict(_mention(m), policy=ctx.program.labels[label].policy,
+            yield dict(_mention(m), sentence=ctx.index, policy=ctx.program.labels[label].policy,
                        winner={"text": winner.text, "start": winner.start, "end": winner.end,
                                "rule": winner.rule})
 
@@ -172,7 +172,7 @@ def _explain_trigger(program: Program, rule: RuleDef, t: dict[str, Any], frames:
                            "sentence": sentence_of(start)}
     missing = [s for s in t["steps"] if s["kind"] == "missing"]
     refused = [s for s in t["steps"] if s["kind"] == "require"]
-    if made is not None and made in frames:
+    if made is not None and any(f is made for f in frames):
         out["outcome"], out["reason"] = "frame", "made a frame"
         out["frame"] = describe_frame(made)
     elif made is not None:
@@ -281,11 +281,10 @@ def _near(program: Program, rule: RuleDef, text: str, sentence_of: Any, hits: li
           mentions: list[Mention], frames: list[Frame]) -> dict[str, Any]:
     """What came close to a trigger that never matched."""
     atoms = _trigger_atoms(program, program.patterns[rule.trigger].tree)
-    pieces = [{"text": text[h.start:h.end], "start": h.start, "end": h.end,
-               "sentence": sentence_of(h.start), "atom": program.atoms[h.atom].text}
-              for h in sorted(hits, key=lambda h: (h.start, h.end)) if h.atom in atoms]
-    sources = {program.atoms[a].arg for a in atoms if program.atoms[a].kind == "src"}
-    vocab = _vocabulary(program, sources)
+    pieces = [{"text": text[s:e], "start": s, "end": e, "sentence": sentence_of(s),
+               "atom": program.atoms[atom].text}
+              for s, e, atom, *_ in sorted(hits) if atom in atoms]
+    vocab = _vocabulary(program, atoms)
     skip = [(p["start"], p["end"]) for p in pieces]
     similar = _similar_words(text, vocab, sentence_of, skip) if vocab else []
     others = [{"rule": f.rule, "event": f.type, "text": f.trigger_text,
@@ -295,13 +294,16 @@ def _near(program: Program, rule: RuleDef, text: str, sentence_of: Any, hits: li
     return {"pieces": pieces[:20], "similar": similar, "other_triggers": others[:10]}
 
 
-def _vocabulary(program: Program, sources: set[int]) -> list[str]:
-    """The folded automaton keys of ``sources`` (the terms a trigger can start with)."""
-    if not sources or not len(program.automaton):
+def _vocabulary(program: Program, atoms: set[int]) -> list[str]:
+    """The folded automaton keys that stand for ``atoms`` (the terms of a trigger).
+
+    An automaton value ends with its entries, each starting with the atom it stands for.
+    """
+    if not atoms or not len(program.automaton):
         return []
     out = []
-    for key, (_, entries) in program.automaton.items():
-        if any(e.source in sources for e in entries):
+    for key, value in program.automaton.items():
+        if any(entry[0] in atoms for entry in value[-1]):
             out.append(key)
             if len(out) > _VOCAB_LIMIT:
                 return []

@@ -33,7 +33,8 @@ class SourceDef:
 #: ``(atom, term_id, attrs, check, folds)``; ``check`` is the verification form when
 #: the lexicon folds less than the automaton (then ``folds`` are its folds).
 #: A key's value is ``(key_length, starts_with_word_char, ends_with_word_char,
-#: entries)``.  Plain tuples: there may be a million of them to build and pickle.
+#: sentence_risk, entries)`` (see :func:`iedsl.compile.sentence_risk`).  Plain
+#: tuples: there may be a million of them to build and pickle.
 TermEntry = tuple[int, "str | None", "tuple[tuple[str, Any], ...]", "str | None",
                   "frozenset[str] | None"]
 
@@ -170,4 +171,6 @@ class Program:
     n_terms: int
     source_atoms: dict[int, int]   # source id -> atom index
     named_patterns: dict[str, int]  # `pattern NAME` -> index into patterns
+    simple_entities: dict[int, tuple[int, ...]]   # atom -> entities that are just that atom
+    lexicon_only: bool              # every entity is one lexicon or literal
     regex_atoms: dict[int, int]    # regex id -> atom index

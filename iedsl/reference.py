@@ -31,7 +31,7 @@ from .program import Program, RuleDef
 from .results import Argument, Frame, Mention
 from .scan import Hit
 from .sentence import piece_info
-from .text import TOKEN_RE, read_date_header, split_sentences
+from .text import SENTENCE_MAX_CHARS, TOKEN_RE, read_date_header, split_sentences
 
 
 def reference_analyze(program: Program, text: str, doc_date: dt.date | None = None
@@ -43,11 +43,11 @@ def reference_analyze(program: Program, text: str, doc_date: dt.date | None = No
     for ri, rdef in enumerate(program.regexes):
         atom = program.regex_atoms.get(ri)
         if atom is not None:
-            regex_hits += [(m.start(), m.end(), atom, None, ())
+            regex_hits += [(m.start(), m.end(), atom, None, (), 2)
                            for m in rdef.compiled.finditer(text) if m.end() > m.start()]
     mentions: list[Mention] = []
     frames: list[Frame] = []
-    for index, sent in enumerate(split_sentences(text, body)):
+    for index, sent in enumerate(split_sentences(text, body, max_chars=SENTENCE_MAX_CHARS)):
         toks = [m.span() for m in TOKEN_RE.finditer(text, sent.start, sent.end)]
         s = _Sentence(program, text, index, toks, date)
         for h in literal_hits + regex_hits:
@@ -72,7 +72,7 @@ def _literal_hits(program: Program, text: str) -> list[Hit]:
     starts = {m.start() for m in TOKEN_RE.finditer(text)}
     ends = {m.end() for m in TOKEN_RE.finditer(text)}
     hits = []
-    for key, (_, _, _, entries) in program.automaton.items():
+    for key, (_, _, _, _, entries) in program.automaton.items():
         pos = folded.find(key)
         while pos >= 0:
             s, e = origin[pos], origin[pos + len(key) - 1] + 1
@@ -80,7 +80,7 @@ def _literal_hits(program: Program, text: str) -> list[Hit]:
                 for atom, term_id, attrs, check, folds in entries:
                     if check is not None and fold_with(text[s:e], folds) != check:
                         continue
-                    hits.append((s, e, atom, term_id, attrs))
+                    hits.append((s, e, atom, term_id, attrs, 2))
             pos = folded.find(key, pos + 1)
     return hits
 
@@ -193,7 +193,7 @@ class _Sentence:
             if len(whole) == 1 and isinstance(whole[0][3], Mention):
                 value = whole[0][3].value
         return Mention(e.label, start, end, self.text[start:end], e.name, e.priority, tid,
-                       value, attrs, self.index)
+                       value, attrs)
 
     # -------------------------------------------------------------- frames
     def frames(self) -> list[Frame]:

@@ -29,7 +29,6 @@ class Mention(NamedTuple):
     id: str | None = None
     value: Any = None
     attrs: tuple[tuple[str, Any], ...] = ()
-    sentence: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"label": self.label, "start": self.start, "end": self.end,

@@ -21,9 +21,10 @@ from .text import _WORD_CACHE, is_word_char
 #: Seconds one regex may run over one document before the document fails.
 DEFAULT_REGEX_TIMEOUT = 5.0
 
-#: A literal or regex occurrence: ``(start, end, atom, term_id, attrs)``, original
-#: offsets, end exclusive.
-Hit = tuple[int, int, int, "str | None", "tuple[tuple[str, Any], ...]"]
+#: A literal or regex occurrence: ``(start, end, atom, term_id, attrs, risk)``,
+#: original offsets, end exclusive; ``risk`` says whether it may straddle a sentence
+#: boundary (:func:`iedsl.compile.sentence_risk`; 2 for regex hits).
+Hit = tuple[int, int, int, "str | None", "tuple[tuple[str, Any], ...]", int]
 
 
 def scan_text(program: Program, text: str, *, regex_timeout: float | None = DEFAULT_REGEX_TIMEOUT
@@ -42,7 +43,7 @@ def scan_literals(program: Program, text: str) -> list[Hit]:
     append = hits.append
     word = _WORD_CACHE.get
     n = len(text)
-    for end_incl, (klen, starts_word, ends_word, entries) in program.automaton.iter(folded):
+    for end_incl, (klen, starts_word, ends_word, risk, entries) in program.automaton.iter(folded):
         if offsets is None:
             e = end_incl + 1
             s = e - klen
@@ -65,7 +66,7 @@ def scan_literals(program: Program, text: str) -> list[Hit]:
         for atom, term_id, attrs, check, folds in entries:
             if check is not None and fold_with(text[s:e], folds) != check:
                 continue
-            append((s, e, atom, term_id, attrs))
+            append((s, e, atom, term_id, attrs, risk))
     return hits
 
 
@@ -80,7 +81,7 @@ def scan_regexes(program: Program, text: str, *,
             for m in rdef.compiled.finditer(text, timeout=regex_timeout):
                 s, e = m.span()
                 if e > s:
-                    hits.append((s, e, atom, None, ()))
+                    hits.append((s, e, atom, None, (), 2))
         except TimeoutError:
             raise RegexTimeoutError(Diagnostic(
                 "D004", f"regex /{rdef.pattern}/ of {rdef.owner} ({rdef.where}) ran longer "

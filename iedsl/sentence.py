@@ -7,6 +7,7 @@ however many rules use it, and each label's mentions are computed once.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -172,7 +173,7 @@ class SentenceContext:
             if len(whole) == 1 and isinstance(whole[0][3], Mention):
                 value = whole[0][3].value
         return Mention(edef.label, start, end, text, edef.name, edef.priority, tid, value,
-                       attrs, self.index)
+                       attrs)
 
 
 def piece_info(parse: Parse, ts: int, te: int) -> tuple[str | None, tuple[tuple[str, Any], ...]]:
@@ -203,7 +204,12 @@ def piece_info(parse: Parse, ts: int, te: int) -> tuple[str | None, tuple[tuple[
 
 
 def resolve_overlaps(found: list[tuple[Mention, int]], policy: str) -> list[Mention]:
-    """Apply a label's overlap policy to the mentions of all its entity rules."""
+    """Apply a label's overlap policy to the mentions of all its entity rules.
+
+    ``found`` pairs each mention with the index of the entity rule that made it (the
+    last tie-break).  Mentions of different sentences never overlap, so resolving a
+    whole document at once gives the same result as resolving sentence by sentence.
+    """
     if policy == "all":
         best: dict[tuple[int, int], tuple[Mention, int]] = {}
         for m, ei in found:
@@ -215,11 +221,24 @@ def resolve_overlaps(found: list[tuple[Mention, int]], policy: str) -> list[Ment
     if policy == "priority":
         order = sorted(found, key=lambda x: (-x[0].priority, -(x[0].end - x[0].start),
                                              x[0].start, x[1]))
-    else:
-        order = sorted(found, key=lambda x: (x[0].start, -x[0].end, -x[0].priority, x[1]))
-    kept: list[Mention] = []
-    for m, _ in order:
-        if all(m.end <= k.start or k.end <= m.start for k in kept):
-            kept.append(m)
-    kept.sort(key=lambda m: m.start)
-    return kept
+        starts: list[int] = []
+        kept: list[Mention] = []
+        for m, _ in order:
+            i = bisect.bisect_left(starts, m.start)
+            if i > 0 and kept[i - 1].end > m.start:
+                continue
+            if i < len(kept) and kept[i].start < m.end:
+                continue
+            starts.insert(i, m.start)
+            kept.insert(i, m)
+        return kept
+    # longest: in (start, longest, priority, rule) order, keep what does not overlap
+    # the previous kept mention (kept mentions are disjoint and sorted, so the last
+    # one has the largest end).
+    out: list[Mention] = []
+    last = -1
+    for m, _ in sorted(found, key=lambda x: (x[0].start, -x[0].end, -x[0].priority, x[1])):
+        if m.start >= last:
+            out.append(m)
+            last = m.end
+    return out

@@ -38,6 +38,10 @@ __all__ = [
     "tokenize",
 ]
 
+#: Sentences longer than this are cut (at whitespace) to bound the cost of matching
+#: inside one sentence; far above any real sentence, so it only tames hostile input.
+SENTENCE_MAX_CHARS = 100_000
+
 WORD_CHAR_RE = regex.compile(r"\w")
 TOKEN_RE = regex.compile(r"\w+|[^\w\s]")
 
@@ -218,7 +222,8 @@ def _emit(text: str, a: int, b: int, max_chars: int, out: list[Span]) -> None:
     out.append(Span(a, b))
 
 
-def split_sentences(text: str, start: int = 0, *, max_chars: int = 3000) -> tuple[Span, ...]:
+def split_sentences(text: str, start: int = 0, *, max_chars: int = SENTENCE_MAX_CHARS
+                    ) -> tuple[Span, ...]:
     """Sentence spans over ``text[start:]``: trimmed, ordered, non-empty, covering
     every non-space character from ``start`` on.
 

@@ -137,3 +137,21 @@ def rule_sets(draw: st.DrawFn) -> str:
         word = draw(st.sampled_from(['"not"', '"would"', '"did" "not"']))
         out.append(f"cue pol=neg {side} {within}: {word}")
     return "\n".join(out)
+
+
+@st.composite
+def lexicon_rule_sets(draw: st.DrawFn) -> str:
+    """Only lexicon and literal entities: the case with a fast path of its own."""
+    out = []
+    lex_names = [f"LEX{i}" for i in range(draw(st.integers(1, 3)))]
+    for name in lex_names:
+        out.append(draw(lexicon(name)))
+    for lab in LABELS[:draw(st.integers(1, 3))]:
+        policy = draw(st.sampled_from(["", " policy priority", " policy all"]))
+        out.append(f"label {lab}{policy}")
+        for _ in range(draw(st.integers(1, 2))):
+            atom = draw(st.one_of(st.sampled_from(lex_names).map(lambda n: "@" + n),
+                                  terms().map(quote)))
+            norm = draw(st.sampled_from(["", "", " normalize number"]))
+            out.append(f"entity {lab} priority {draw(st.integers(0, 2))}{norm} = {atom}")
+    return "\n".join(out)

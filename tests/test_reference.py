@@ -13,7 +13,7 @@ import pickle
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rulegen import rule_sets, texts
+from rulegen import lexicon_rule_sets, rule_sets, texts
 
 import iedsl
 from iedsl.reference import reference_analyze
@@ -94,3 +94,29 @@ def test_folding_maps_back_to_original_offsets(text: str) -> None:
     assert list(got) == ref
     for m in got:
         assert text[m.start:m.end] == m.text
+
+
+@SETTINGS
+@given(rules=lexicon_rule_sets(), text=texts(max_words=60))
+def test_lexicon_fast_path_equals_reference(rules: str, text: str) -> None:
+    engine = iedsl.Engine.from_string(rules)
+    assert engine.program.lexicon_only
+    ref_mentions, _ = reference_analyze(engine.program, text)
+    assert list(engine.mentions(text)) == ref_mentions
+    assert engine.mentions(text) == engine.analyze(text, all_sentences=True).mentions
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rules=lexicon_rule_sets(), text=texts(max_words=40))
+def test_lexicon_fast_path_on_cut_sentences(rules: str, text: str) -> None:
+    """With a tiny sentence limit, cuts fall inside multiword hits; both paths agree."""
+    import iedsl.engine as engine_module
+    import iedsl.reference as reference_module
+    old = engine_module.SENTENCE_MAX_CHARS, reference_module.SENTENCE_MAX_CHARS
+    engine_module.SENTENCE_MAX_CHARS = reference_module.SENTENCE_MAX_CHARS = 12
+    try:
+        engine = iedsl.Engine.from_string(rules)
+        ref_mentions, _ = reference_analyze(engine.program, text)
+        assert list(engine.mentions(text)) == ref_mentions
+    finally:
+        engine_module.SENTENCE_MAX_CHARS, reference_module.SENTENCE_MAX_CHARS = old
