@@ -79,9 +79,9 @@ class StatsTask:
                 for label, found in ctx.found.items():
                     kept = ctx.mentions[label]
                     out.mentions.update(m.rule for m in kept)
-                    keep = set(kept)
+                    keep = {id(m) for m in kept}   # values may be dicts: not hashable
                     for m, _ in found:
-                        if m not in keep:
+                        if id(m) not in keep:
                             win = next((k.rule for k in kept
                                         if k.start < m.end and m.start < k.end), "?")
                             out.discarded[(m.rule, win)] += 1
@@ -98,7 +98,7 @@ class StatsTask:
 
 
 def _count(out: DocStats, trace: list[dict[str, Any]], frames: list[Frame]) -> None:
-    kept = set(frames)
+    kept = {id(f) for f in frames}   # resolve_frames keeps the traced objects themselves
     for ev in trace:
         kind, rule = ev["kind"], ev["rule"]
         if kind == "trigger":
@@ -107,7 +107,7 @@ def _count(out: DocStats, trace: list[dict[str, Any]], frames: list[Frame]) -> N
             if made is None:
                 continue
             out.fired[rule] += 1
-            if made in kept:
+            if id(made) in kept:
                 out.kept[rule] += 1
             else:
                 win = next((f.rule for f in frames if f.type == made.type

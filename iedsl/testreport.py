@@ -78,6 +78,8 @@ def run_test_report(engine: Engine, out: TextIO, *, verbose: bool = False,
             out.write(f"  text:     {ex.text!r}\n")
             out.write(f"  expected: {describe_expected(ex, engine.program)}\n")
             got = list(r.got) or ["nothing"]
+            if ex.owner_kind in ("entity", "pattern") and r.got:
+                got = [", ".join(f'"{g}"' for g in r.got)]
             out.write(f"  got:      {got[0]}\n")
             for g in got[1:]:
                 out.write(f"            {g}\n")
