@@ -217,7 +217,10 @@ def lexicon_mentions(program: Program, text: str, *, doc_date: dt.date | None = 
     long_doc = len(text) - body > SENTENCE_MAX_CHARS
     starts: list[int] | None = None
     sentences: tuple[Span, ...] = ()
-    found: dict[str, list[tuple[Mention, int]]] = {}
+    # Candidates stay plain tuples that sort natively in leftmost-longest order
+    # (start, -end, -priority, entity, scan order); Mentions are made only for the
+    # survivors.
+    found: dict[str, list[tuple[Any, ...]]] = {}
     for s, e, atom, tid, attrs, risk in scan_literals(program, text):
         ents = simple.get(atom)
         if ents is None or s < body:
@@ -229,16 +232,31 @@ def lexicon_mentions(program: Program, text: str, *, doc_date: dt.date | None = 
             i = bisect.bisect_right(starts, s) - 1
             if i < 0 or e > sentences[i].end:
                 continue
-        htext = text[s:e]
         for ei in ents:
             ed = entities[ei]
-            fn = normalizers.get(ei)
-            value = fn(htext, date) if fn is not None else None
-            found.setdefault(ed.label, []).append(
-                (Mention(ed.label, s, e, htext, ed.name, ed.priority, tid, value, attrs), ei))
+            bucket = found.get(ed.label)
+            if bucket is None:
+                bucket = found[ed.label] = []
+            bucket.append((s, -e, -ed.priority, ei, len(bucket), tid, attrs))
     out: list[Mention] = []
     for label, cands in found.items():
-        out += resolve_overlaps(cands, program.labels[label].policy)
+        def mention(c: tuple[Any, ...]) -> Mention:
+            s, e, ed = c[0], -c[1], entities[c[3]]
+            fn = normalizers.get(ed.index)
+            htext = text[s:e]
+            return Mention(ed.label, s, e, htext, ed.name, ed.priority, c[5],
+                           fn(htext, date) if fn is not None else None, c[6])
+
+        policy = program.labels[label].policy
+        if policy != "longest":
+            out += resolve_overlaps([(mention(c), c[3]) for c in cands], policy)
+            continue
+        cands.sort()
+        last = -1
+        for c in cands:
+            if c[0] >= last:
+                out.append(mention(c))
+                last = -c[1]
     out.sort(key=lambda m: (m.start, m.end, m.label))
     return tuple(out)
 
