@@ -25,6 +25,7 @@ from .patterns import (
     Node,
     Rep,
     Seq,
+    alternatives_of,
     compile_nfa,
     first_atoms,
 )
@@ -181,8 +182,11 @@ class _Compiler:
     def pattern(self, p: n.Pattern) -> int:
         tree = self.lower(p)
         src = p.where.source.text[p.where.span.start:p.where.span.end]
-        self.patterns.append(CompiledPattern(tree, compile_nfa(tree), first_atoms(tree),
-                                             " ".join(src.split())))
+        first = first_atoms(tree)
+        self.patterns.append(CompiledPattern(
+            tree, compile_nfa(tree), first, " ".join(src.split()),
+            first_anywhere=any(self.atoms[a].kind in ("any", "not") for a in first),
+            alternatives=alternatives_of(tree, self.atoms)))
         return len(self.patterns) - 1
 
     # ---------------------------------------------------------------- the pass

@@ -90,6 +90,8 @@ class CompiledPattern:
     nfa: NFA
     first: frozenset[int]       # atoms that can begin a match
     text: str                   # source text of the pattern
+    first_anywhere: bool = False            # FIRST holds `_` or a negation
+    alternatives: frozenset[int] | None = None   # set when the pattern is atoms | atoms
 
 
 class View:
@@ -98,38 +100,51 @@ class View:
     ``table[atom][start]`` is a list of ``(end, payload)`` sorted by end descending.
     """
 
-    __slots__ = ("n_tokens", "negated", "table")
+    __slots__ = ("dirty", "n_tokens", "negated", "table")
 
     def __init__(self, n_tokens: int) -> None:
         self.n_tokens = n_tokens
         self.table: dict[int, dict[int, list[tuple[int, Any]]]] = {}
         self.negated: dict[int, Callable[[int], bool]] = {}
+        self.dirty: list[list[tuple[int, Any]]] = []   # lists that need sorting
 
     def add(self, atom: int, start: int, end: int, payload: Any) -> None:
-        self.table.setdefault(atom, {}).setdefault(start, []).append((end, payload))
+        by_start = self.table.get(atom)
+        if by_start is None:
+            by_start = self.table[atom] = {}
+        occ = by_start.get(start)
+        if occ is None:
+            by_start[start] = [(end, payload)]
+        else:
+            if len(occ) == 1:
+                self.dirty.append(occ)
+            occ.append((end, payload))
 
     def finish(self) -> None:
-        for by_start in self.table.values():
-            for occ in by_start.values():
-                occ.sort(key=lambda x: -x[0])
+        """Sort what was added since the last call (stable: equal ends keep scan order)."""
+        for occ in self.dirty:
+            occ.sort(key=_neg_end)
+        self.dirty.clear()
 
     def starts(self, atom: int) -> Iterable[int]:
         return self.table.get(atom, {}).keys()
 
 
+def _neg_end(occ: tuple[int, Any]) -> int:
+    return -occ[0]
+
+
 def occurrences(view: View, atoms: Sequence[AtomDef], atom: int, pos: int
                 ) -> Sequence[tuple[int, Any]]:
+    by_start = view.table.get(atom)
+    if by_start is not None:
+        return by_start.get(pos, ())
     kind = atoms[atom].kind
     if kind == "any":
         return ((pos + 1, None),) if pos < view.n_tokens else ()
-    if kind == "not":
-        if pos < view.n_tokens and not view.negated[atom](pos):
-            return ((pos + 1, None),)
-        return ()
-    by_start = view.table.get(atom)
-    if by_start is None:
-        return ()
-    return by_start.get(pos, ())
+    if kind == "not" and pos < view.n_tokens and not view.negated[atom](pos):
+        return ((pos + 1, None),)
+    return ()
 
 
 # ------------------------------------------------------------------ NFA construction
@@ -262,16 +277,48 @@ def longest_at(p: CompiledPattern, view: View, atoms: Sequence[AtomDef], start: 
 
 
 def candidate_starts(p: CompiledPattern, view: View, atoms: Sequence[AtomDef]) -> list[int]:
+    if p.first_anywhere:
+        return list(range(view.n_tokens))
+    table = view.table
     starts: set[int] = set()
     for a in p.first:
-        if atoms[a].kind in ("any", "not"):
-            return list(range(view.n_tokens))
-        starts.update(view.starts(a))
+        by_start = table.get(a)
+        if by_start:
+            starts.update(by_start)
     return sorted(starts)
+
+
+def alternatives_of(tree: Node, atoms: Sequence[AtomDef]) -> frozenset[int] | None:
+    """The atoms of a pattern that is one atom or an alternation of atoms, else None."""
+    if isinstance(tree, Atom):
+        return frozenset({tree.index}) if atoms[tree.index].kind not in ("any", "not") else None
+    if isinstance(tree, Alt):
+        out: set[int] = set()
+        for opt in tree.options:
+            sub = alternatives_of(opt, atoms)
+            if sub is None:
+                return None
+            out |= sub
+        return frozenset(out)
+    return None
 
 
 def find_all(p: CompiledPattern, view: View, atoms: Sequence[AtomDef]) -> list[tuple[int, int]]:
     """Leftmost-longest, non-overlapping matches as token ranges ``(start, end)``."""
+    if p.alternatives is not None:
+        # One atom deep: the longest occurrence at each start is the match there.
+        table = view.table
+        spans = sorted((s, -occ[0][0]) for a in p.alternatives if a in table
+                       for s, occ in table[a].items())
+        found = []
+        last = 0
+        for s, neg_e in spans:
+            if s >= last:
+                found.append((s, -neg_e))
+                last = -neg_e
+        return found
+    if not p.first_anywhere and p.first.isdisjoint(view.table):
+        return []
     out = []
     last = 0
     for s in candidate_starts(p, view, atoms):
