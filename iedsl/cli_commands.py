@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .errors import Diagnostic, IedslError
+from .errors import Diagnostic, DocumentError, IedslError
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -196,9 +196,13 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from .explain import explain_text
     from .explain_render import render_explanation
 
-    text = _explain_input(args.text)
     engine = load_engine(args.rules)
-    report = explain_text(engine, text, rule=args.rule, doc_date=args.doc_date)
+    try:
+        text = _explain_input(args.text)
+        report = explain_text(engine, text, rule=args.rule, doc_date=args.doc_date)
+    except DocumentError as exc:   # the document failed, not the command line
+        print(exc.render(), file=sys.stderr)
+        return 1
     out = _stdout()
     if args.json:
         json.dump(report, out, ensure_ascii=False, indent=2, default=str)
@@ -215,13 +219,14 @@ def _explain_input(arg: str) -> str:
         try:
             data = Path(arg).read_bytes()
         except OSError as exc:
-            raise IedslError(Diagnostic("D005", f"cannot read {arg}: {exc.strerror}")) from exc
+            raise DocumentError(Diagnostic("D005", f"cannot read {arg}: {exc.strerror}")) \
+                from exc
     else:
         return arg
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise IedslError(Diagnostic("D001", f"cannot decode {arg} as UTF-8: {exc.reason} at "
+        raise DocumentError(Diagnostic("D001", f"cannot decode {arg} as UTF-8: {exc.reason} at "
                                     f"byte {exc.start}")) from None
 
 
