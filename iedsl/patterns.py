@@ -116,7 +116,10 @@ class View:
         if occ is None:
             by_start[start] = [(end, payload)]
         else:
-            if len(occ) == 1:
+            # Mark the list on every growth: finish() may have run since the last
+            # add (label mentions arrive one label at a time), so "marked when it
+            # reached two" is not enough.
+            if not self.dirty or self.dirty[-1] is not occ:
                 self.dirty.append(occ)
             occ.append((end, payload))
 
