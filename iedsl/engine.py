@@ -69,9 +69,28 @@ class Engine:
 
     # -------------------------------------------------------------- building
     @classmethod
-    def load(cls, path: str | Path | None = None) -> Engine:
-        """Compile a rule file or directory (the bundled pack when ``path`` is None)."""
-        return cls._build(load_rules(bundled_rules() if path is None else path))
+    def load(cls, path: str | Path | None = None, *, cache: bool = False) -> Engine:
+        """Compile a rule file or directory (the bundled pack when ``path`` is None).
+
+        With ``cache=True`` a compiled copy is kept (see :mod:`iedsl.cache`) and reused
+        while no rule or term file changes: the command line starts warm this way.
+        """
+        top = Path(bundled_rules() if path is None else path)
+        if cache:
+            from .cache import load_cached
+
+            hit = load_cached(top)
+            if hit is not None:
+                program, warnings = hit
+                import_modules(program.python_modules)
+                return cls(program, warnings)
+        ruleset = load_rules(top)
+        engine = cls._build(ruleset)
+        if cache:
+            from .cache import store
+
+            store(top, list(ruleset.sources), engine.program, engine.warnings)
+        return engine
 
     @classmethod
     def from_string(cls, text: str, *, name: str = "<rules>",

@@ -39,6 +39,7 @@ class RuleSet:
     term_file_keys: dict[tuple[str, str], str]   # (rule file name, path as written) -> key
     root: Path | None
     problems: tuple[Diagnostic, ...]
+    sources: tuple[str, ...] = ()                # every file read (for the compiled cache)
 
 
 def load_rules(path: str | Path) -> RuleSet:
@@ -79,8 +80,9 @@ class _Loader:
         self.problems: list[Diagnostic] = []
 
     def finish(self) -> RuleSet:
+        sources = sorted({str(p) for p in self.seen} | set(self.term_files))
         return RuleSet(tuple(self.files), self.term_files, self.term_file_keys, self.root,
-                       tuple(self.problems))
+                       tuple(self.problems), tuple(sources))
 
     def load_file(self, path: Path, where: n.Where | None) -> None:
         if path in self.seen:

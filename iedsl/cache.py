@@ -1,0 +1,101 @@
+"""The compiled-rule cache: compile once, start warm.
+
+A rule pack is compiled into a :class:`~iedsl.program.Program`, which pickles; the
+cache keeps that pickle together with a stamp of every file it was built from
+(rule files, includes, term files: path, size, modification time and SHA-256).
+A later load checks the stamps — sizes and times first, contents only when those
+differ — and unpickles the program instead of parsing and compiling again.  Any
+change to any file, to iedsl's version or to Python's makes a miss.
+
+The cache lives in ``$IEDSL_CACHE_DIR``, else ``$XDG_CACHE_HOME/iedsl``, else
+``~/.cache/iedsl``.  Writes go to a temporary file renamed into place, so
+concurrent runs never see half a cache entry; an unreadable entry is a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .program import PROGRAM_VERSION
+
+CACHE_FORMAT = 1
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("IEDSL_CACHE_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "iedsl"
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    path: str
+    size: int
+    mtime_ns: int
+    sha256: str
+
+    @classmethod
+    def of(cls, path: str) -> Stamp:
+        data = Path(path).read_bytes()
+        st = os.stat(path)
+        return cls(path, st.st_size, st.st_mtime_ns, hashlib.sha256(data).hexdigest())
+
+    def still_valid(self) -> bool:
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return False
+        if st.st_size == self.size and st.st_mtime_ns == self.mtime_ns:
+            return True
+        try:
+            return hashlib.sha256(Path(self.path).read_bytes()).hexdigest() == self.sha256
+        except OSError:
+            return False
+
+
+def _entry_path(top: Path) -> Path:
+    from . import __version__
+
+    parts = [str(top.resolve()), __version__, str(PROGRAM_VERSION), str(CACHE_FORMAT),
+             sys.version]
+    if top.is_dir():   # a new top-level rule file must be a miss too
+        parts += sorted(p.name for p in top.glob("*.ie"))
+    key = "\0".join(parts)
+    return cache_dir() / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.pickle"
+
+
+def load_cached(top: Path) -> tuple[Any, Any] | None:
+    """``(program, warnings)`` from the cache if every source file is unchanged."""
+    path = _entry_path(top)
+    try:
+        with open(path, "rb") as fh:
+            stamps, payload = pickle.load(fh)
+        if not all(s.still_valid() for s in stamps):
+            return None
+        return pickle.loads(payload)
+    except Exception:   # a damaged or foreign cache entry is just a miss
+        return None
+
+
+def store(top: Path, files: list[str], program: Any, warnings: Any) -> None:
+    """Save a compiled program; failures to write are ignored (the cache is optional)."""
+    try:
+        stamps = [Stamp.of(f) for f in files]
+        payload = pickle.dumps((program, warnings), protocol=pickle.HIGHEST_PROTOCOL)
+        path = _entry_path(top)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump((stamps, payload), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        return

@@ -1,0 +1,58 @@
+"""The compiled-rule cache: hits while nothing changes, misses on any change."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import iedsl
+from iedsl import cache
+
+
+@pytest.fixture
+def rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("IEDSL_CACHE_DIR", str(tmp_path / "cache"))
+    d = tmp_path / "rules"
+    d.mkdir()
+    (d / "terms.tsv").write_text("Iraq\tcountry:irq\n", encoding="utf-8")
+    (d / "lex.ie").write_text('lexicon C from "terms.tsv"', encoding="utf-8")
+    (d / "main.ie").write_text('include "lex.ie"\nentity PLACE = @C', encoding="utf-8")
+    return d
+
+
+def test_second_load_comes_from_the_cache(rules: Path, monkeypatch: pytest.MonkeyPatch
+                                          ) -> None:
+    first = iedsl.Engine.load(rules / "main.ie", cache=True)
+    assert list((rules.parent / "cache").glob("*.pickle"))
+
+    def no_compile(*args: object, **kwargs: object) -> None:
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr("iedsl.engine.load_rules", no_compile)
+    second = iedsl.Engine.load(rules / "main.ie", cache=True)
+    assert second.mentions("Iraq.") == first.mentions("Iraq.")
+
+
+@pytest.mark.parametrize("changed", ["main.ie", "lex.ie", "terms.tsv"])
+def test_any_changed_file_is_a_miss(rules: Path, changed: str) -> None:
+    iedsl.Engine.load(rules / "main.ie", cache=True)
+    path = rules / changed
+    if changed == "terms.tsv":
+        path.write_text("Syria\tcountry:syr\n", encoding="utf-8")
+    else:
+        path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    os.utime(path, ns=(1, 1))   # even with a clock that did not move, contents decide
+    engine = iedsl.Engine.load(rules / "main.ie", cache=True)
+    expect = ["Syria"] if changed == "terms.tsv" else ["Iraq"]
+    assert [m.text for m in engine.mentions("Iraq and Syria.")] == expect
+
+
+def test_damaged_entry_is_a_miss(rules: Path) -> None:
+    iedsl.Engine.load(rules / "main.ie", cache=True)
+    for entry in (rules.parent / "cache").glob("*.pickle"):
+        entry.write_bytes(b"garbage")
+    assert cache.load_cached(rules / "main.ie") is None
+    assert [m.text for m in iedsl.Engine.load(rules / "main.ie", cache=True).mentions(
+        "Iraq")] == ["Iraq"]
