@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -121,19 +121,19 @@ def _count(out: DocStats, trace: list[dict[str, Any]], frames: list[Frame]) -> N
 
 
 def summarize(engine: Engine, results: Iterable[DocStats],
-              gold: list[Mapping[str, Any]] | None = None) -> dict[str, Any]:
+              gold: Sequence[Mapping[str, Any]] | None = None) -> dict[str, Any]:
     """Add the documents up into the JSON-ready report that :func:`render_stats` shows."""
     total = DocStats("*")
     failed: list[dict[str, str]] = []
     events: dict[str, list[dict[str, Any]]] = {}
     n_docs = 0
-    for r in results:
+    for ds in results:
         n_docs += 1
-        if r.error is not None:
-            failed.append({"doc": r.doc, "error": r.error})
+        if ds.error is not None:
+            failed.append({"doc": ds.doc, "error": ds.error})
             continue
-        total.add(r)
-        events[r.doc] = r.events
+        total.add(ds)
+        events[ds.doc] = ds.events
     program = engine.program
     entities = []
     for e in program.entities:
@@ -163,7 +163,7 @@ def summarize(engine: Engine, results: Iterable[DocStats],
 
 
 def _precision(rules: list[dict[str, Any]], events: dict[str, list[dict[str, Any]]],
-               gold: list[Mapping[str, Any]]) -> None:
+               gold: Sequence[Mapping[str, Any]]) -> None:
     """Score each rule's frames alone against the gold of the documents that were run."""
     from .evaluate import evaluate
 

@@ -75,6 +75,19 @@ def test_version_and_help() -> None:
         assert command in proc.stdout
 
 
+def test_help_does_not_load_the_compiler() -> None:
+    """Startup stays fast: parsing arguments imports none of the pipeline."""
+    code = ("import sys, contextlib, io\n"
+            "from iedsl.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    assert main(['extract', '--help']) == 0\n"
+            "heavy = [m for m in ('iedsl.engine', 'iedsl.compile', 'lark', 'tqdm', 'regex')\n"
+            "         if m in sys.modules]\n"
+            "assert not heavy, heavy\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr.decode()
+
+
 @pytest.mark.parametrize("command", ["extract", "check", "test", "explain", "eval", "stats"])
 def test_every_command_has_help_with_examples(capsys: pytest.CaptureFixture[str],
                                               command: str) -> None:
