@@ -33,10 +33,14 @@ def merge_available() -> bool:
 
 
 def load_engine(rules: str | None) -> Engine:
-    """Compile the rules a command runs (the bundled pack when ``rules`` is None)."""
+    """Compile the rules a command runs (the bundled pack when ``rules`` is None).
+
+    The compiled program is cached (iedsl.cache) so that a second run starts warm;
+    ``IEDSL_NO_CACHE=1`` turns that off.
+    """
     from .engine import Engine
 
-    return Engine.load(rules)
+    return Engine.load(rules, cache=not os.environ.get("IEDSL_NO_CACHE"))
 
 
 def _stdout() -> TextIO:

@@ -15,20 +15,20 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .assemble import Trace, assemble_frames
-from .check import check_rules
-from .compile import compile_rules
 from .errors import Diagnostic, DocumentError, IedslError
 from .extensions import get_normalizer, import_modules
-from .load import RuleSet, load_rules, load_rules_text
 from .program import Program
 from .results import DocumentResult, Frame, Mention
 from .scan import DEFAULT_REGEX_TIMEOUT, Hit, scan_literals, scan_text
 from .sentence import SentenceContext, resolve_overlaps
 from .source import Span
 from .text import SENTENCE_MAX_CHARS, read_date_header, split_sentences
+
+if TYPE_CHECKING:
+    from .load import RuleSet
 
 #: Documents larger than this (in characters) are refused with an error record.
 DEFAULT_MAX_CHARS = 200_000_000
@@ -84,6 +84,8 @@ class Engine:
                 program, warnings = hit
                 import_modules(program.python_modules)
                 return cls(program, warnings)
+        from .load import load_rules  # the compiler is imported only when compiling
+
         ruleset = load_rules(top)
         engine = cls._build(ruleset)
         if cache:
@@ -96,10 +98,15 @@ class Engine:
     def from_string(cls, text: str, *, name: str = "<rules>",
                     base_dir: str | Path | None = None) -> Engine:
         """Compile rules given as text; ``include`` and term files need ``base_dir``."""
+        from .load import load_rules_text
+
         return cls._build(load_rules_text(text, name=name, base_dir=base_dir))
 
     @classmethod
     def _build(cls, ruleset: RuleSet) -> Engine:
+        from .check import check_rules
+        from .compile import compile_rules
+
         checked = check_rules(ruleset)
         return cls(compile_rules(checked), checked.warnings)
 

@@ -30,7 +30,7 @@ def test_second_load_comes_from_the_cache(rules: Path, monkeypatch: pytest.Monke
     def no_compile(*args: object, **kwargs: object) -> None:
         raise AssertionError("compiled again")
 
-    monkeypatch.setattr("iedsl.engine.load_rules", no_compile)
+    monkeypatch.setattr("iedsl.load.load_rules", no_compile)
     second = iedsl.Engine.load(rules / "main.ie", cache=True)
     assert second.mentions("Iraq.") == first.mentions("Iraq.")
 
