@@ -211,41 +211,53 @@ def _lost_to(program: Program, lost: Frame, frames: list[Frame]) -> str:
 
 def _clauses(program: Program, rule: RuleDef, steps: list[dict[str, Any]],
              made: Frame | None, text: str) -> list[dict[str, Any]]:
-    """Each role clause with its candidates, marked taken / rejected (why) / accepted."""
+    """Each role clause with its candidates, marked taken / rejected (why) / accepted.
+
+    The trace says why a candidate failed a clause; which clause took an argument is
+    inferred in clause order: the first clause where it passed, or, for a repeating
+    role, the clause that took a candidate it is coordinated with.
+    """
     event = program.events[rule.event]
-    filled: set[str] = set()
+    claimed: dict[str, set[tuple[int, int]]] = {}      # role -> spans earlier clauses took
     out = []
     for clause in rule.clauses:
         single = not event.role(clause.role).cardinality.repeats
+        before = claimed.setdefault(clause.role, set())
         cands = [s for s in steps if s["kind"] == "candidate" and s["role"] == clause.role
                  and s["clause"] == clause.text]
-        taken_spans = ({(a.start, a.end) for a in made.args_for(clause.role)}
-                       if made is not None else set())
-        rows = []
+        in_frame = ({(a.start, a.end) for a in made.args_for(clause.role)}
+                    if made is not None else set())
+        passed = any(c["rejected"] is None and tuple(c["span"]) in in_frame for c in cands)
+        rows, took = [], set()
         for c in cands:
             s, e = c["span"]
             row = {"text": text[s:e], "start": s, "end": e, "label": c["label"]}
-            if (s, e) in taken_spans:
+            mine = (s, e) in in_frame and (s, e) not in before
+            if mine and c["rejected"] is None:
                 row["status"] = "taken"
-                if c["rejected"]:
-                    row["note"] = f"coordinated with a taken argument; alone: {c['rejected']}"
+            elif mine and passed and not single:
+                row["status"] = "taken"
+                row["note"] = f"coordinated with a taken argument; alone: {c['rejected']}"
             elif c["rejected"]:
                 row["status"], row["reason"] = "rejected", c["rejected"]
+                if (s, e) in before:
+                    row["note"] = "taken by an earlier clause"
             elif made is not None:
                 row["status"] = "not taken"
                 row["reason"] = ("a nearer candidate filled the role" if single
                                  else "overlaps a taken argument")
             else:
                 row["status"] = "accepted"
+            if row["status"] in ("taken", "accepted"):
+                took.add((s, e))
             rows.append(row)
         entry: dict[str, Any] = {"role": clause.role, "clause": clause.text, "candidates": rows}
         if not cands:
             entry["note"] = ("skipped: the role was already filled by an earlier clause"
-                             if single and clause.role in filled
+                             if single and before
                              else f"no candidate: nothing in the sentence matches "
                                   f"`{program.patterns[clause.filler].text}`")
-        if any(r["status"] in ("taken", "accepted") for r in rows):
-            filled.add(clause.role)
+        before |= took
         out.append(entry)
     return out
 

@@ -18,6 +18,7 @@ How the work is shipped, and why:
 from __future__ import annotations
 
 import datetime as dt
+import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -139,6 +140,9 @@ _ENGINE: Engine | None = None
 def _init_worker(engine: Engine) -> None:
     global _ENGINE
     _ENGINE = engine
+    # Ctrl-C reaches the whole process group: let only the parent handle it (it cancels
+    # the queued work), so that workers do not each print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run_chunk(task: Task[R], chunk: list[Document]) -> list[R]:
