@@ -1,0 +1,315 @@
+"""Document-level events: group repeated mentions of one event into one record.
+
+Mention-level frames are what the rules find and what ``iedsl eval`` scores: one frame
+per trigger.  News reports name the same event again and again ("Biden authorized
+strikes on ...", "The strikes hit ...", "The attacks were both essential ...").
+:func:`merge_frames` groups such mentions into :class:`MergedEvent` records, each with
+all of its mentions and the union of their compatible arguments.
+
+The heuristic, in text order, one mention at a time:
+
+1. **Compatible** clusters are those of the same event type whose attributes and
+   arguments do not conflict with the mention: the same polarity and modality; no
+   two different specific modes (``air`` vs ``missile``; ``unspecified`` conflicts
+   with nothing); no two different times (a date that refines another, "Feb. 2" in
+   "February", does not conflict); and no two disjoint sets of attackers, agents or
+   parties (names are compared by canonical id, then by text, so "US" matches
+   "U.S. military forces").
+   Roles reversed also conflict: the attacker of one is the target of the other
+   ("strikes on Iran-backed militias" vs "attacks by Iran-backed militias").
+2. An **anaphoric** mention - a nominal trigger after a definite determiner ("the
+   strikes", "these attacks", "this retaliatory strike") - joins the most recent
+   compatible cluster that has a mention of the same trigger family ("the strikes"
+   refers back to "airstrikes", "struck"), or else the most recent compatible one.
+3. Any other mention joins the most recent compatible cluster of the same trigger
+   family that shares an anchor argument with it (the same attacker, agent, party,
+   detainee or target); otherwise it starts a new event.
+4. The merged event takes the union of its mentions' arguments (an argument already
+   present under the same role and name is not repeated) and the first specific
+   value of each attribute: a mode stated once applies to every mention.
+
+The result is immutable; :meth:`MergedEvent.to_dict` gives the JSON shape of
+EVENTS.md with a ``mentions`` list, and :func:`merge_document` a whole JSONL record.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .results import Argument, DocumentResult, Frame
+
+__all__ = ["MergedArgument", "MergedEvent", "merge_document", "merge_frames"]
+
+#: Roles that say who acted: two mentions with disjoint sets of these are two events.
+ACTOR_ROLES = frozenset({"attacker", "agent", "party"})
+#: Roles whose shared value ties a non-anaphoric mention to an earlier event.
+ANCHOR_ROLES = frozenset({"attacker", "agent", "party", "detainee", "target"})
+#: Attributes whose values must agree; ``unspecified`` agrees with anything.
+STRICT_ATTRS = ("polarity", "modality")
+UNSPECIFIED = "unspecified"
+
+_DEFINITE = frozenset({"the", "this", "these", "that", "those", "such", "its", "their",
+                       "his", "her", "our", "both"})
+_INDEFINITE = frozenset({"a", "an", "another", "new", "fresh", "further", "second", "third",
+                         "more", "other", "several", "some", "any", "one", "two", "three",
+                         "many", "multiple", "additional", "earlier", "previous", "first"})
+_WORD_RE = re.compile(r"[\w'’.-]+|[^\w\s]")
+_LEADING_DET_RE = re.compile(r"^(?:the|a|an|its|their|his|her)\s+", re.IGNORECASE)
+#: Verb forms that never head an anaphoric noun phrase ("the US struck").
+_VERB_FORMS = frozenset({"struck", "hit", "shot", "up", "down", "fire", "freed", "led"})
+#: How many words may stand between a determiner and the trigger ("the US retaliatory strikes").
+_MAX_MODIFIERS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class MergedArgument:
+    """An argument of a merged event, with the index of the mention it came from."""
+
+    role: str
+    start: int
+    end: int
+    text: str
+    mention: int
+    label: str | None = None
+    id: str | None = None
+    value: Any = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"role": self.role, "start": self.start, "end": self.end,
+                               "text": self.text, "mention": self.mention}
+        if self.label is not None:
+            out["label"] = self.label
+        if self.id is not None:
+            out["id"] = self.id
+        if self.value is not None:
+            out["value"] = self.value
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class MergedEvent:
+    """One event of a document: its mentions (text order) and merged arguments."""
+
+    type: str
+    attrs: tuple[tuple[str, str], ...]
+    mentions: tuple[Frame, ...]
+    args: tuple[MergedArgument, ...]
+
+    @property
+    def attributes(self) -> dict[str, str]:
+        return dict(self.attrs)
+
+    @property
+    def trigger(self) -> Frame:
+        """The first mention, which names the event."""
+        return self.mentions[0]
+
+    def args_for(self, role: str) -> tuple[MergedArgument, ...]:
+        return tuple(a for a in self.args if a.role == role)
+
+    def to_dict(self) -> dict[str, Any]:
+        attrs = dict(self.attrs)
+        first = self.mentions[0]
+        return {
+            "type": self.type,
+            "trigger": {"start": first.trigger_start, "end": first.trigger_end,
+                        "text": first.trigger_text},
+            "attrs": attrs,
+            "args": [a.to_dict() for a in self.args],
+            "mentions": [_mention_dict(f, attrs) for f in self.mentions],
+        }
+
+
+def _mention_dict(f: Frame, event_attrs: dict[str, str]) -> dict[str, Any]:
+    attrs = dict(f.attrs)
+    if attrs.get("mode") == UNSPECIFIED and event_attrs.get("mode", UNSPECIFIED) != UNSPECIFIED:
+        attrs["mode"] = event_attrs["mode"]
+    return {"trigger": {"start": f.trigger_start, "end": f.trigger_end, "text": f.trigger_text},
+            "attrs": attrs, "args": [a.to_dict() for a in f.args], "rule": f.rule,
+            "sentence": f.sentence}
+
+
+# ------------------------------------------------------------------ comparison helpers
+def _name(a: Argument) -> str:
+    return _LEADING_DET_RE.sub("", a.text.strip()).lower().replace("’", "'")
+
+
+def _same_entity(a: Argument, b: Argument) -> bool:
+    """Whether two arguments name the same thing: same id, or one name inside the other."""
+    if a.id is not None and a.id == b.id:
+        return True
+    na, nb = _name(a), _name(b)
+    if not na or not nb:
+        return False
+    if na == nb:
+        return True
+    wa, wb = set(na.split()), set(nb.split())
+    return wa <= wb or wb <= wa
+
+
+def _date_value(a: Argument) -> str | None:
+    v = a.value
+    if isinstance(v, dict) and isinstance(v.get("value"), str):
+        return v["value"]
+    return None
+
+
+def _times_agree(a: Argument, b: Argument) -> bool:
+    va, vb = _date_value(a), _date_value(b)
+    if va is None or vb is None:
+        return _name(a) == _name(b) or _name(a) in _name(b) or _name(b) in _name(a)
+    return va.startswith(vb) or vb.startswith(va)
+
+
+_FAMILY_ALIASES = {"struck": "strike", "striking": "strike", "airstrike": "strike",
+                   "attacked": "attack", "attacking": "attack", "bombed": "bomb",
+                   "bombing": "bomb", "shelled": "shell", "shelling": "shell",
+                   "raided": "raid", "arrested": "arrest", "detained": "detain",
+                   "detention": "detain", "freed": "free", "released": "release",
+                   "condemned": "condemn", "condemnation": "condemn", "ceasefire": "ceasefire",
+                   "cease-fire": "ceasefire", "truce": "ceasefire"}
+
+
+def trigger_family(f: Frame) -> str:
+    """A crude lemma of the trigger's head word: "airstrikes", "struck" -> "strike"."""
+    words = f.trigger_text.lower().replace("’", "'").split()
+    head = words[-1] if words else ""
+    if len(words) > 1 and words[0] == "air" and head.startswith("strike"):
+        head = "airstrike"
+    head = _FAMILY_ALIASES.get(head, head)
+    if head.endswith("s") and not head.endswith("ss") and len(head) > 3:
+        head = _FAMILY_ALIASES.get(head[:-1], head[:-1])
+    return _FAMILY_ALIASES.get(head, head)
+
+
+class _Cluster:
+    __slots__ = ("frames", "type")
+
+    def __init__(self, frame: Frame) -> None:
+        self.type = frame.type
+        self.frames: list[Frame] = [frame]
+
+    def args(self, role: str) -> list[Argument]:
+        return [a for f in self.frames for a in f.args if a.role == role]
+
+    def attr(self, name: str) -> str | None:
+        values = [dict(f.attrs).get(name) for f in self.frames]
+        specific = [v for v in values if v is not None and v != UNSPECIFIED]
+        if specific:
+            return specific[0]
+        return next((v for v in values if v is not None), None)
+
+    def compatible(self, f: Frame) -> bool:
+        if f.type != self.type:
+            return False
+        fa = dict(f.attrs)
+        for name in STRICT_ATTRS:
+            mine = self.attr(name)
+            if mine is not None and name in fa and fa[name] != mine:
+                return False
+        mode = self.attr("mode")
+        other = fa.get("mode")
+        if mode not in (None, UNSPECIFIED) and other not in (None, UNSPECIFIED) and mode != other:
+            return False
+        for t in f.args_for("time"):
+            if any(not _times_agree(t, mine) for mine in self.args("time")):
+                return False
+        for role in ACTOR_ROLES:
+            theirs, mine_args = f.args_for(role), self.args(role)
+            if theirs and mine_args and not any(_same_entity(x, y) for x in theirs
+                                                 for y in mine_args):
+                return False
+        for a_role, b_role in (("attacker", "target"), ("target", "attacker"),
+                               ("agent", "target"), ("target", "agent")):
+            if any(_same_entity(x, y) for x in f.args_for(a_role) for y in self.args(b_role)):
+                return False
+        return True
+
+    def families(self) -> set[str]:
+        return {trigger_family(f) for f in self.frames}
+
+    def shares_anchor(self, f: Frame) -> bool:
+        for role in ANCHOR_ROLES:
+            for x in f.args_for(role):
+                if any(_same_entity(x, y) for y in self.args(role)):
+                    return True
+        return False
+
+
+def is_anaphoric(f: Frame, text: str) -> bool:
+    """Whether the trigger is a definite noun phrase ("the strikes", "these attacks").
+
+    Looks at up to three words before the trigger: a definite determiner makes the
+    mention anaphoric, an indefinite one ("a", "another", "new") or punctuation does
+    not.  Past participles and other verb forms ("the US assassinated") never are.
+    """
+    head = f.trigger_text.lower().split()[-1] if f.trigger_text.strip() else ""
+    if head.endswith("ed") or head in _VERB_FORMS:
+        return False
+    left = text[max(0, f.trigger_start - 80):f.trigger_start]
+    words = _WORD_RE.findall(left)
+    for i, w in enumerate(reversed(words)):
+        lw = w.lower()
+        if lw in _INDEFINITE:
+            return False
+        if lw in _DEFINITE:
+            return True
+        if i >= _MAX_MODIFIERS or not w[0].isalnum():
+            return False
+    return False
+
+
+def merge_frames(frames: Sequence[Frame], text: str) -> tuple[MergedEvent, ...]:
+    """Group the mention-level frames of one document into events (see module doc)."""
+    clusters: list[_Cluster] = []
+    for f in sorted(frames, key=lambda x: (x.trigger_start, x.trigger_end, x.type)):
+        anaphoric = is_anaphoric(f, text)
+        target = None
+        family = trigger_family(f)
+        compatible = [c for c in reversed(clusters) if c.compatible(f)]
+        same_family = [c for c in compatible if family in c.families()]
+        if anaphoric:
+            target = same_family[0] if same_family else (compatible[0] if compatible else None)
+        else:
+            target = next((c for c in same_family if c.shares_anchor(f)), None)
+        if target is None:
+            clusters.append(_Cluster(f))
+        else:
+            target.frames.append(f)
+    return tuple(_merged(c) for c in clusters)
+
+
+def _merged(c: _Cluster) -> MergedEvent:
+    names = [n for f in c.frames for n, _ in f.attrs]
+    attrs: dict[str, str] = {}
+    for n in names:
+        if n not in attrs:
+            value = c.attr(n)
+            if value is not None:
+                attrs[n] = value
+    args: list[MergedArgument] = []
+    seen: list[tuple[str, Argument]] = []
+    for i, f in enumerate(c.frames):
+        for a in f.args:
+            if any(role == a.role and _name(prev) == _name(a) for role, prev in seen):
+                continue
+            if a.role == "time" and any(role == "time" for role, _ in seen):
+                continue
+            seen.append((a.role, a))
+            args.append(MergedArgument(a.role, a.start, a.end, a.text, i, a.label, a.id,
+                                       a.value))
+    return MergedEvent(c.type, tuple(attrs.items()), tuple(c.frames), tuple(args))
+
+
+def merge_document(result: DocumentResult, text: str) -> dict[str, Any]:
+    """A JSONL record for one document, with merged events instead of mentions."""
+    if result.error is not None:
+        return {"doc": result.doc, "error": result.error}
+    out: dict[str, Any] = {"doc": result.doc}
+    if result.date is not None:
+        out["date"] = result.date.isoformat()
+    out["events"] = [e.to_dict() for e in merge_frames(result.frames, text)]
+    return out

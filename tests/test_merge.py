@@ -1,0 +1,179 @@
+"""Document-level merging of event mentions (iedsl.merge)."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+import iedsl
+from iedsl.merge import MergedEvent, is_anaphoric, merge_document, merge_frames, trigger_family
+from iedsl.results import Argument, Frame
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def frame(text: str, trigger: str, type_: str = "ATTACK", *, occurrence: int = 0,
+          args: tuple[tuple[str, str], ...] = (), ids: dict[str, str] | None = None,
+          **attrs: str) -> Frame:
+    """A hand-made frame whose trigger and arguments are found in ``text``."""
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(trigger, start + 1)
+    out = []
+    for role, arg in args:
+        s = text.index(arg)
+        out.append(Argument(role, s, s + len(arg), arg, id=(ids or {}).get(arg)))
+    base = {"polarity": "positive", "modality": "asserted"}
+    if type_ == "ATTACK":
+        base["mode"] = "unspecified"
+    base.update(attrs)
+    return Frame(type_, start, start + len(trigger), trigger, tuple(base.items()),
+                 tuple(out), "test", "test", 0)
+
+
+TEXT = ("US jets struck militia sites in Iraq on Friday. The strikes hit three depots. "
+        "Militants later fired rockets at a US base. The attacks were condemned.")
+
+
+def test_anaphoric_nominal_joins_the_antecedent_and_takes_its_mode() -> None:
+    f1 = frame(TEXT, "struck", args=(("attacker", "US"), ("target", "militia sites")),
+               mode="air")
+    f2 = frame(TEXT, "strikes", args=(("target", "depots"),))
+    events = merge_frames([f2, f1], TEXT)
+    assert len(events) == 1
+    ev = events[0]
+    assert [m.trigger_text for m in ev.mentions] == ["struck", "strikes"]
+    assert ev.attributes["mode"] == "air"
+    assert {(a.role, a.text, a.mention) for a in ev.args} == {
+        ("attacker", "US", 0), ("target", "militia sites", 0), ("target", "depots", 1)}
+    # the mode stated once is shown on every mention
+    assert [m["attrs"]["mode"] for m in ev.to_dict()["mentions"]] == ["air", "air"]
+
+
+def test_conflicting_mode_or_attacker_keeps_events_apart() -> None:
+    f1 = frame(TEXT, "struck", args=(("attacker", "US"),), mode="air")
+    f2 = frame(TEXT, "fired", args=(("attacker", "Militants"),), mode="missile")
+    f3 = frame(TEXT, "attacks")          # "The attacks": most recent compatible = rockets
+    events = merge_frames([f1, f2, f3], TEXT)
+    assert [[m.trigger_text for m in e.mentions] for e in events] == [
+        ["struck"], ["fired", "attacks"]]
+
+
+def test_non_anaphoric_mentions_merge_only_on_a_shared_anchor() -> None:
+    text = "Israel struck Gaza. Israel struck Gaza again. Russia struck Kyiv."
+    f1 = frame(text, "struck", args=(("attacker", "Israel"),), ids={"Israel": "country:isr"})
+    f2 = frame(text, "struck", occurrence=1, args=(("attacker", "Israel"),),
+               ids={"Israel": "country:isr"})
+    f3 = frame(text, "struck", occurrence=2, args=(("attacker", "Russia"),))
+    events = merge_frames([f1, f2, f3], text)
+    assert [len(e.mentions) for e in events] == [2, 1]
+
+
+def test_roles_reversed_conflict() -> None:
+    text = "Strikes on the militias. The attacks by the militias continued."
+    f1 = frame(text, "Strikes", args=(("target", "militias"),))
+    f2 = frame(text, "attacks", args=(("attacker", "militias"),))
+    f2 = Frame(f2.type, f2.trigger_start, f2.trigger_end, f2.trigger_text, f2.attrs,
+               (Argument("attacker", text.rindex("militias"), text.rindex("militias") + 8,
+                         "militias"),), "test", "test", 0)
+    assert len(merge_frames([f1, f2], text)) == 2
+
+
+def test_time_refinement_is_compatible_but_two_dates_are_not() -> None:
+    text = "Strikes in February. The strikes on Feb. 2. The strikes on March 3."
+    def dated(trigger: str, occ: int, date: str, value: str) -> Frame:
+        f = frame(text, trigger, occurrence=occ)
+        s = text.index(date)
+        return Frame(f.type, f.trigger_start, f.trigger_end, f.trigger_text, f.attrs,
+                     (Argument("time", s, s + len(date), date, value={"value": value}),),
+                     "test", "test", 0)
+    f1 = dated("Strikes", 0, "February", "2024-02")
+    f2 = dated("strikes", 0, "Feb. 2", "2024-02-02")
+    f3 = dated("strikes", 1, "March 3", "2024-03-03")
+    assert [len(e.mentions) for e in merge_frames([f1, f2, f3], text)] == [2, 1]
+
+
+def test_polarity_and_modality_must_agree() -> None:
+    text = "Iran vowed attacks. The attacks came on Monday."
+    f1 = frame(text, "attacks", modality="hypothetical")
+    f2 = frame(text, "attacks", occurrence=1)
+    assert len(merge_frames([f1, f2], text)) == 2
+
+
+@pytest.mark.parametrize("snippet,trigger,expected", [
+    ("The strikes hit depots.", "strikes", True),
+    ("These retaliatory attacks were needed.", "attacks", True),
+    ("the US strikes hit", "strikes", True),
+    ("A new strike hit the base.", "strike", False),
+    ("Another attack followed.", "attack", False),
+    ("the US assassinated him", "assassinated", False),
+    ("Strikes on Iraq.", "Strikes", False),
+])
+def test_is_anaphoric(snippet: str, trigger: str, expected: bool) -> None:
+    assert is_anaphoric(frame(snippet, trigger), snippet) is expected
+
+
+@pytest.mark.parametrize("trigger,family", [
+    ("airstrikes", "strike"), ("air strikes", "strike"), ("struck", "strike"),
+    ("strikes", "strike"), ("attacks", "attack"), ("attacked", "attack"),
+    ("cease-fire", "ceasefire"),
+])
+def test_trigger_family(trigger: str, family: str) -> None:
+    assert trigger_family(frame(trigger, trigger)) == family
+
+
+def test_types_never_merge() -> None:
+    text = "The US condemned the strike. The strike killed two."
+    f1 = frame(text, "condemned", "CONDEMN")
+    f2 = frame(text, "strike")
+    f3 = frame(text, "strike", occurrence=1)
+    events = merge_frames([f1, f2, f3], text)
+    assert [e.type for e in events] == ["CONDEMN", "ATTACK"]
+    assert len(events[1].mentions) == 2
+
+
+def test_results_are_frozen_and_serializable() -> None:
+    f1 = frame(TEXT, "struck", args=(("attacker", "US"),), mode="air")
+    ev = merge_frames([f1], TEXT)[0]
+    assert isinstance(ev, MergedEvent)
+    with pytest.raises(AttributeError):
+        ev.type = "ARREST"  # type: ignore[misc]
+    d = ev.to_dict()
+    json.dumps(d)
+    assert d["trigger"] == {"start": f1.trigger_start, "end": f1.trigger_end, "text": "struck"}
+    assert d["args"][0]["mention"] == 0 and d["mentions"][0]["rule"] == "test"
+
+
+@lru_cache(maxsize=1)
+def engine() -> iedsl.Engine:
+    return iedsl.Engine.load()
+
+
+def test_merging_the_seeds_keeps_every_mention_once() -> None:
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        result = engine().process(text, doc_id=path.stem)
+        events = merge_frames(result.frames, text)
+        mentions = [m for e in events for m in e.mentions]
+        assert sorted(mentions, key=lambda f: (f.trigger_start, f.type)) == sorted(
+            result.frames, key=lambda f: (f.trigger_start, f.type))
+        assert len(events) < len(result.frames)
+        for e in events:
+            for a in e.args:
+                assert text[a.start:a.end] == a.text
+        record = merge_document(result, text)
+        assert record["doc"] == path.stem and len(record["events"]) == len(events)
+
+
+def test_seed_repeated_strikes_become_one_event_with_its_mode() -> None:
+    path = SEEDS / "003_b673b6618455b886.txt"
+    text = path.read_text(encoding="utf-8")
+    events = merge_frames(engine().process(text).frames, text)
+    airstrikes = max(events, key=lambda e: len(e.mentions))
+    assert airstrikes.type == "ATTACK" and airstrikes.attributes["mode"] == "air"
+    assert len(airstrikes.mentions) >= 8
+    assert all(m.trigger_text.lower().endswith(("strikes", "strike")) for m in
+               airstrikes.mentions)
