@@ -31,7 +31,6 @@ from typing import Any, TypeVar
 from .corpus import Document
 from .engine import Engine
 from .errors import Diagnostic, DocumentError, IedslError
-from .results import DocumentResult
 from .scan import DEFAULT_REGEX_TIMEOUT
 
 CHUNK_DOCS = 16
@@ -91,20 +90,22 @@ class ExtractTask:
         result = engine.process(data, doc_id=doc.id, doc_date=doc.date or self.doc_date,
                                 regex_timeout=self.regex_timeout,
                                 trace=trace if self.profile else None)
-        if self.merge and result.ok:
-            from .merge import merge_frames  # type: ignore[import-not-found,unused-ignore]
-
-            result = DocumentResult(result.doc, tuple(merge_frames(result.frames)),
-                                    result.date)
         text = None
-        if self.keep_text and result.ok:
+        if result.ok and (self.keep_text or self.merge):
             text = data if isinstance(data, str) else data.decode("utf-8")
+        record = result.to_dict()
+        if self.merge and text is not None:
+            from .merge import merge_document
+
+            record = merge_document(result, text)
+        if not self.keep_text:
+            text = None
         size = len(data) if isinstance(data, bytes) else (doc.size or len(data.encode()))
         frames: dict[str, int] = {}
         for f in result.frames:
             frames[f.rule] = frames.get(f.rule, 0) + 1
         rules = tuple((r, s, frames.get(r, 0)) for r, s in times.items())
-        return Outcome(doc.id, result.to_dict(), text, size,
+        return Outcome(doc.id, record, text, size,
                        time.perf_counter() - started, rules)
 
 

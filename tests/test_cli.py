@@ -318,6 +318,20 @@ def test_progress_bar_goes_to_stderr(corpus: Path) -> None:
     assert len(records(proc.stdout)) == 3
 
 
+@pytest.mark.skipif(not (ROOT / "iedsl" / "merge.py").is_file(), reason="no iedsl.merge yet")
+def test_extract_merge_groups_mentions(capsys: pytest.CaptureFixture[str]) -> None:
+    seed = str(SEEDS / "000_b6dab5eb842bb83d.txt")
+    _, plain, _ = call(capsys, "extract", seed, "--rules", str(RULES))
+    code, merged, _ = call(capsys, "extract", seed, "--rules", str(RULES), "--merge")
+    assert code == 0
+    (mentions,), (events,) = records(plain), records(merged)
+    assert 0 < len(events["events"]) < len(mentions["events"])
+    n = sum(len(e["mentions"]) for e in events["events"])
+    assert n == len(mentions["events"])           # every mention lands in one event
+    _, merged_j2, _ = call(capsys, "extract", seed, "--rules", str(RULES), "--merge", "-j", "2")
+    assert merged_j2 == merged
+
+
 # ----------------------------------------------------------------------- check
 def test_check_clean_rules(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = call(capsys, "check", str(RULES))
