@@ -28,6 +28,7 @@ from .patterns import (
     alternatives_of,
     compile_nfa,
     first_atoms,
+    required_atoms,
 )
 from .program import (
     PROGRAM_VERSION,
@@ -189,7 +190,8 @@ class _Compiler:
         self.patterns.append(CompiledPattern(
             tree, compile_nfa(tree), first, " ".join(src.split()),
             first_anywhere=any(self.atoms[a].kind in ("any", "not") for a in first),
-            alternatives=alternatives_of(tree, self.atoms)))
+            alternatives=alternatives_of(tree, self.atoms),
+            required=required_atoms(tree, self.atoms)))
         return len(self.patterns) - 1
 
     # ---------------------------------------------------------------- the pass
@@ -257,6 +259,9 @@ class _Compiler:
             named_patterns=named,
             simple_entities={a: tuple(es) for a, es in simple.items()},
             lexicon_only=sum(len(es) for es in simple.values()) == len(entities),
+            label_atoms=self.label_atoms(),
+            negation_atoms=tuple((i, d.arg) for i, d in enumerate(self.atoms)
+                                 if d.kind == "not"),
             regex_atoms={d.arg: i for i, d in enumerate(self.atoms) if d.kind == "re"})
 
     def automaton(self) -> ahocorasick.Automaton:
@@ -271,6 +276,14 @@ class _Compiler:
         if len(a):
             a.make_automaton()
         return a
+
+    def label_atoms(self) -> dict[str, tuple[int, ...]]:
+        out: dict[str, list[int]] = {}
+        for i, d in enumerate(self.atoms):
+            if d.kind == "label":
+                for lab in sorted(d.arg):
+                    out.setdefault(lab, []).append(i)
+        return {k: tuple(v) for k, v in out.items()}
 
     def gates(self, rules: list[RuleDef], entities: list[EntityDef],
               labels: dict[str, LabelDef]) -> tuple[frozenset[int], bool]:

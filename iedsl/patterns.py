@@ -91,7 +91,8 @@ class CompiledPattern:
     first: frozenset[int]       # atoms that can begin a match
     text: str                   # source text of the pattern
     first_anywhere: bool = False            # FIRST holds `_` or a negation
-    alternatives: frozenset[int] | None = None   # set when the pattern is atoms | atoms
+    alternatives: tuple[int, ...] | None = None  # set when the pattern is atoms | atoms
+    required: frozenset[int] = frozenset()  # atoms every match contains (a prefilter)
 
 
 class View:
@@ -259,6 +260,7 @@ def longest_at(p: CompiledPattern, view: View, atoms: Sequence[AtomDef], start: 
     """End of the longest non-empty match starting at ``start``, or None."""
     nfa = p.nfa
     trans, closure, accept = nfa.trans, nfa.closure, nfa.accept
+    table = view.table
     agenda: dict[int, set[int]] = {start: set(nfa.start)}
     heap = [start]
     best = None
@@ -269,7 +271,14 @@ def longest_at(p: CompiledPattern, view: View, atoms: Sequence[AtomDef], start: 
             best = pos
         for st in states:
             for atom, target in trans[st]:
-                for end, _ in occurrences(view, atoms, atom, pos):
+                by_start = table.get(atom)   # inlined occurrences(): this is the hot loop
+                if by_start is not None:
+                    occ = by_start.get(pos)
+                    if occ is None:
+                        continue
+                else:
+                    occ = occurrences(view, atoms, atom, pos)
+                for end, _ in occ:
                     nxt = agenda.get(end)
                     if nxt is None:
                         agenda[end] = set(closure[target])
@@ -291,19 +300,37 @@ def candidate_starts(p: CompiledPattern, view: View, atoms: Sequence[AtomDef]) -
     return sorted(starts)
 
 
-def alternatives_of(tree: Node, atoms: Sequence[AtomDef]) -> frozenset[int] | None:
-    """The atoms of a pattern that is one atom or an alternation of atoms, else None."""
+def alternatives_of(tree: Node, atoms: Sequence[AtomDef]) -> tuple[int, ...] | None:
+    """The atoms of a pattern that is one atom or an alternation of atoms, in the
+    order a parse tries them, else None."""
     if isinstance(tree, Atom):
-        return frozenset({tree.index}) if atoms[tree.index].kind not in ("any", "not") else None
+        return (tree.index,) if atoms[tree.index].kind not in ("any", "not") else None
     if isinstance(tree, Alt):
-        out: set[int] = set()
+        out: list[int] = []
         for opt in tree.options:
             sub = alternatives_of(opt, atoms)
             if sub is None:
                 return None
-            out |= sub
-        return frozenset(out)
+            out += [a for a in sub if a not in out]
+        return tuple(out)
     return None
+
+
+def required_atoms(tree: Node, atoms: Sequence[AtomDef]) -> frozenset[int]:
+    """Atoms that occur in every match: if one is absent from a sentence, nothing
+    matches there.  `_` and negations are never absent, so they are left out."""
+    if isinstance(tree, Atom):
+        return frozenset() if atoms[tree.index].kind in ("any", "not") else \
+            frozenset({tree.index})
+    if isinstance(tree, Cap):
+        return required_atoms(tree.item, atoms)
+    if isinstance(tree, Seq):
+        return frozenset().union(*(required_atoms(i, atoms) for i in tree.items))
+    if isinstance(tree, Alt):
+        return frozenset.intersection(*(required_atoms(o, atoms) for o in tree.options))
+    if isinstance(tree, Rep):
+        return required_atoms(tree.item, atoms) if tree.min > 0 else frozenset()
+    raise TypeError(tree)  # pragma: no cover
 
 
 def find_all(p: CompiledPattern, view: View, atoms: Sequence[AtomDef]) -> list[tuple[int, int]]:
@@ -320,8 +347,12 @@ def find_all(p: CompiledPattern, view: View, atoms: Sequence[AtomDef]) -> list[t
                 found.append((s, -neg_e))
                 last = -neg_e
         return found
-    if not p.first_anywhere and p.first.isdisjoint(view.table):
+    table = view.table
+    if not p.first_anywhere and p.first.isdisjoint(table):
         return []
+    for a in p.required:
+        if a not in table:
+            return []
     out = []
     last = 0
     for s in candidate_starts(p, view, atoms):
@@ -351,6 +382,10 @@ class Parse:
 def parse_match(tree: Node, view: View, atoms: Sequence[AtomDef], start: int, end: int,
                 *, step_limit: int = 20000) -> Parse:
     """The canonical parse of a match already known to span ``[start, end)``."""
+    if isinstance(tree, Atom):
+        for j, payload in occurrences(view, atoms, tree.index, start):
+            if j == end:
+                return Parse(((tree.index, start, end, payload),), ())
     steps = [0]
 
     def go(node: Node, i: int) -> Iterator[tuple[int, tuple[Any, ...], tuple[Any, ...]]]:

@@ -173,4 +173,6 @@ class Program:
     named_patterns: dict[str, int]  # `pattern NAME` -> index into patterns
     simple_entities: dict[int, tuple[int, ...]]   # atom -> entities that are just that atom
     lexicon_only: bool              # every entity is one lexicon or literal
+    label_atoms: dict[str, tuple[int, ...]]       # label -> atoms that refer to it
+    negation_atoms: tuple[tuple[int, int], ...]   # (atom, negated pattern)
     regex_atoms: dict[int, int]    # regex id -> atom index

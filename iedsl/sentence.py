@@ -54,19 +54,14 @@ class SentenceContext:
             ei = end_idx.get(h[1])
             if si is not None and ei is not None:
                 view.add(h[2], si, ei, h)
-        for ai, d in enumerate(program.atoms):
-            if d.kind == "not":
-                view.negated[ai] = self._negation(d.arg)
+        for ai, pattern in program.negation_atoms:
+            view.negated[ai] = self._negation(pattern)
         self.mentions: dict[str, list[Mention]] = {}
         self.found: dict[str, list[tuple[Mention, int]]] = {}   # (mention, entity index)
         self._matches: dict[int, list[tuple[int, int]]] = {}
         self._candidates: dict[int, list[Candidate]] = {}
         self._clauses: list[int] | None = None
-        self._label_atoms: dict[str, list[int]] = {}
-        for ai, d in enumerate(program.atoms):
-            if d.kind == "label":
-                for lab in d.arg:
-                    self._label_atoms.setdefault(lab, []).append(ai)
+        self._label_atoms = program.label_atoms
 
     def _negation(self, pattern: int) -> Any:
         cache: dict[int, bool] = {}
