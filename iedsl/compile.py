@@ -262,6 +262,8 @@ class _Compiler:
             label_atoms=self.label_atoms(),
             negation_atoms=tuple((i, d.arg) for i, d in enumerate(self.atoms)
                                  if d.kind == "not"),
+            special_atoms=frozenset(i for i, d in enumerate(self.atoms)
+                                    if d.kind in ("any", "not")),
             regex_atoms={d.arg: i for i, d in enumerate(self.atoms) if d.kind == "re"})
 
     def automaton(self) -> ahocorasick.Automaton:

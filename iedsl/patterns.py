@@ -101,12 +101,13 @@ class View:
     ``table[atom][start]`` is a list of ``(end, payload)`` sorted by end descending.
     """
 
-    __slots__ = ("dirty", "n_tokens", "negated", "table")
+    __slots__ = ("dirty", "n_tokens", "negated", "special", "table")
 
-    def __init__(self, n_tokens: int) -> None:
+    def __init__(self, n_tokens: int, special: frozenset[int] = frozenset()) -> None:
         self.n_tokens = n_tokens
         self.table: dict[int, dict[int, list[tuple[int, Any]]]] = {}
         self.negated: dict[int, Callable[[int], bool]] = {}
+        self.special = special      # `_` and negation atoms: never in the table
         self.dirty: list[list[tuple[int, Any]]] = []   # lists that need sorting
 
     def add(self, atom: int, start: int, end: int, payload: Any) -> None:
@@ -261,6 +262,7 @@ def longest_at(p: CompiledPattern, view: View, atoms: Sequence[AtomDef], start: 
     nfa = p.nfa
     trans, closure, accept = nfa.trans, nfa.closure, nfa.accept
     table = view.table
+    special = view.special
     agenda: dict[int, set[int]] = {start: set(nfa.start)}
     heap = [start]
     best = None
@@ -276,8 +278,10 @@ def longest_at(p: CompiledPattern, view: View, atoms: Sequence[AtomDef], start: 
                     occ = by_start.get(pos)
                     if occ is None:
                         continue
-                else:
+                elif atom in special:
                     occ = occurrences(view, atoms, atom, pos)
+                else:
+                    continue
                 for end, _ in occ:
                     nxt = agenda.get(end)
                     if nxt is None:

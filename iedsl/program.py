@@ -175,4 +175,5 @@ class Program:
     lexicon_only: bool              # every entity is one lexicon or literal
     label_atoms: dict[str, tuple[int, ...]]       # label -> atoms that refer to it
     negation_atoms: tuple[tuple[int, int], ...]   # (atom, negated pattern)
+    special_atoms: frozenset[int]   # `_` and negations: occur without being scanned
     regex_atoms: dict[int, int]    # regex id -> atom index

@@ -89,7 +89,7 @@ class _Sentence:
     def __init__(self, program: Program, text: str, index: int, toks: list[tuple[int, int]],
                  date: dt.date | None) -> None:
         self.p, self.text, self.index, self.toks, self.date = program, text, index, toks, date
-        self.view = View(len(toks))
+        self.view = View(len(toks), program.special_atoms)
         self.mentions: dict[str, list[Mention]] = {}
         for ai, d in enumerate(program.atoms):
             if d.kind == "not":

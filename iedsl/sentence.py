@@ -48,7 +48,7 @@ class SentenceContext:
         self.tokens = tokenize(text, span.start, span.end)
         start_idx = {s: i for i, (s, _) in enumerate(self.tokens)}
         end_idx = {e: i + 1 for i, (_, e) in enumerate(self.tokens)}
-        self.view = view = View(len(self.tokens))
+        self.view = view = View(len(self.tokens), program.special_atoms)
         for h in hits:
             si = start_idx.get(h[0])
             ei = end_idx.get(h[1])
