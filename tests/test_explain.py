@@ -16,6 +16,13 @@ RULES = Path(__file__).resolve().parent / "fixtures" / "cli" / "attack.ie"
 TEXT = "US airstrikes on Iran-backed militias in Iraq and Syria."
 
 
+@pytest.fixture(autouse=True)
+def _private_rule_cache(tmp_path_factory: pytest.TempPathFactory,
+                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI caches compiled rules; a cache left by other code would test stale programs."""
+    monkeypatch.setenv("IEDSL_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "rule-cache"))
+
+
 @pytest.fixture(scope="module")
 def engine() -> Engine:
     return Engine.load(RULES)

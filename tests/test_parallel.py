@@ -19,6 +19,14 @@ SUBJECTS = ["US", "Iraq", "Syria", "Iran", "Kata'ib Hezbollah", "Iran-backed mil
 VERBS = ["struck", "airstrikes on", "arrested", "detained", "strikes against", "met"]
 
 
+@pytest.fixture(autouse=True)
+def _private_rule_cache(tmp_path_factory: pytest.TempPathFactory,
+                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI caches compiled rules; a cache left by other code would test stale programs."""
+    monkeypatch.setenv("IEDSL_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "rule-cache"))
+
+
+
 def generated_corpus(root: Path, n: int = 40, seed: int = 7) -> Path:
     """``n`` documents of varied length and content (some with no event, one empty)."""
     rng = random.Random(seed)
