@@ -26,7 +26,6 @@ def _private_rule_cache(tmp_path_factory: pytest.TempPathFactory,
     monkeypatch.setenv("IEDSL_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "rule-cache"))
 
 
-
 def generated_corpus(root: Path, n: int = 40, seed: int = 7) -> Path:
     """``n`` documents of varied length and content (some with no event, one empty)."""
     rng = random.Random(seed)
