@@ -1,0 +1,162 @@
+"""Timing, medians and child processes.
+
+Every measurement that builds something big runs in a fresh child process
+(``python -m benchmarks.worker``): a 1M-term automaton left behind by one method would
+otherwise sit in the caches and the heap of the next, and the peak RSS of a process
+can only be read for the whole process.  The parent only orchestrates, so its own
+memory never shows up in a number.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def median(values: Sequence[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far, in MB (Linux reports KiB)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6
+
+
+@dataclass(slots=True)
+class Passes:
+    """Timed passes over a corpus, stopped early when a time budget runs out.
+
+    Each pass has two clocks: wall time, and the CPU time of this process (user +
+    system).  On an idle machine they agree; when other work shares the two cores,
+    CPU time still measures what the method cost, so it is what the report uses.
+    """
+
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    partial_mb: float | None = None   # MB processed when the first pass was cut short
+    partial_wall: float | None = None
+    partial_cpu: float | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.partial_mb is None
+
+
+def time_passes(run: Callable[[str], Any], docs: Sequence[str], sizes_mb: Sequence[float],
+                repeats: int, budget: float) -> Passes:
+    """Up to ``repeats`` full passes over ``docs``, within about ``budget`` seconds.
+
+    The first pass stops between documents once the budget is spent (a regex
+    alternation over a big lexicon would otherwise run for hours); later passes are
+    only started while the budget allows another one of the same length.  A warm-up
+    document runs first so lazy initialisation is not charged to the first pass.
+    """
+    import gc
+
+    out = Passes()
+    if docs:
+        run(docs[0][:2000])
+    spent = 0.0
+    total = sum(sizes_mb)
+    for _ in range(repeats):
+        gc.collect()
+        t0, c0 = time.perf_counter(), time.process_time()
+        done = 0.0
+        for doc, mb in zip(docs, sizes_mb, strict=True):
+            run(doc)
+            done += mb
+            if not out.wall and time.perf_counter() - t0 > budget:
+                break
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        if done < total - 1e-9:
+            out.partial_mb, out.partial_wall, out.partial_cpu = done, wall, cpu
+            return out
+        out.wall.append(wall)
+        out.cpu.append(cpu)
+        spent += wall
+        if spent + wall > budget:   # another pass would overrun the budget
+            break
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class ChildResult:
+    """What a child process reported, or why it reported nothing."""
+
+    status: str                     # "ok" | "timeout" | "error"
+    data: Mapping[str, Any]
+    wall: float
+    message: str = ""
+
+
+def bench_env(cache_dir: Path | None = None) -> dict[str, str]:
+    """Environment for a child: unbuffered, quiet, with its own rule cache directory.
+
+    Each child gets a fresh cache directory unless one is passed, so a compile is
+    really a compile; the warm-start measurement passes the same one twice.
+    """
+    env = dict(os.environ)
+    cache = cache_dir or Path(tempfile.mkdtemp(prefix="iedsl-bench-cache-"))
+    env.update(PYTHONUNBUFFERED="1", PYTHONHASHSEED="0", XDG_CACHE_HOME=str(cache),
+               IEDSL_CACHE_DIR=str(cache / "iedsl"), TQDM_DISABLE="1")
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
+    return env
+
+
+def run_child(spec: Mapping[str, Any], timeout: float) -> ChildResult:
+    """Run ``python -m benchmarks.worker`` on ``spec`` and read its JSON answer."""
+    t0 = time.perf_counter()
+    cmd = [sys.executable, "-m", "benchmarks.worker", json.dumps(spec)]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                              env=bench_env(), cwd=REPO)
+    except subprocess.TimeoutExpired:
+        return ChildResult("timeout", {}, time.perf_counter() - t0,
+                           f"no answer within {timeout:.0f} s")
+    wall = time.perf_counter() - t0
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        tail = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
+        return ChildResult("error", {}, wall, f"exit {proc.returncode}: {tail}")
+    data = json.loads(lines[-1])
+    return ChildResult(data.get("status", "ok"), data, wall, data.get("message", ""))
+
+
+def time_command(cmd: Sequence[str], *, env: Mapping[str, str] | None = None,
+                 cwd: Path = REPO, timeout: float = 600) -> tuple[float, float, int, str]:
+    """Wall seconds, peak RSS (MB), exit code and stderr tail of one command.
+
+    The peak RSS comes from ``wait4``'s rusage, which covers only that child (not
+    earlier children, unlike ``RUSAGE_CHILDREN``); worker processes of ``-j N`` are
+    grandchildren and are not included.
+    """
+    import threading
+
+    with tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(list(cmd), cwd=cwd, env=dict(env) if env else None,
+                                stdout=subprocess.DEVNULL, stderr=err)
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        wall = time.perf_counter() - t0
+        proc.returncode = code = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        tail = err.read().decode("utf-8", "replace").strip().splitlines()[-3:]
+    return wall, usage.ru_maxrss * 1024 / 1e6, code, " | ".join(tail)
