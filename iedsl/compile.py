@@ -8,6 +8,7 @@ regex is compiled once; every pattern becomes an NFA over atoms (see
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import ahocorasick
@@ -66,13 +67,13 @@ def compile_regex(pattern: str, flags: str) -> regex.Pattern[str]:
 
 #: Characters after which a sentence may end (folded forms): a key holding one may
 #: straddle a sentence boundary and must be checked against the real sentences.
-_BREAK_PUNCT = frozenset(".!?…\"')]")
+_BREAK_PUNCT = re.compile(r"[.!?…\"')\]]")
 
 
 def sentence_risk(key: str) -> int:
     """0: cannot cross a sentence boundary; 1: holds a space (a line break in the
     text, or a long sentence's cut, may lie there); 2: holds sentence punctuation."""
-    if any(c in _BREAK_PUNCT for c in key):
+    if _BREAK_PUNCT.search(key):
         return 2
     return 1 if " " in key else 0
 
@@ -271,7 +272,11 @@ class _Compiler:
         atom_of = {d.arg: i for i, d in enumerate(self.atoms) if d.kind == "src"}
         a = ahocorasick.Automaton()
         for key, entries in self.entries.items():
-            used = tuple((atom_of[src], *rest) for src, *rest in entries if src in atom_of)
+            if len(entries) == 1:   # the common case, without the generator
+                atom = atom_of.get(entries[0][0])
+                used = () if atom is None else ((atom, *entries[0][1:]),)
+            else:
+                used = tuple((atom_of[src], *rest) for src, *rest in entries if src in atom_of)
             if used:
                 a.add_word(key, (len(key), is_word_char(key[0]), is_word_char(key[-1]),
                                  sentence_risk(key), used))

@@ -109,8 +109,14 @@ def fold_document(text: str) -> tuple[str, list[int] | None]:
     return _fold_chars("".join(pieces)), offsets
 
 
+_APOSTROPHE_OR_DASH = re.compile("[" + re.escape("".join(
+    [c for c, f in _QUOTES.items() if f == "'"] + ["'"] + list(_DASHES) + ["-"])) + "]")
+
+
 def term_variants(term: str, folds: frozenset[str]) -> list[str]:
     """Spellings of ``term`` that the term folds allow, original first, no repeats."""
+    if _APOSTROPHE_OR_DASH.search(term) is None:
+        return [term]
     out = [term]
     if "apostrophes" in folds:
         bare = "".join(c for c in term if _QUOTES.get(c, c) != "'")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from . import nodes as n
 from .errors import Diagnostic, RuleFileError
@@ -20,9 +21,9 @@ from .source import Source, Span
 RULE_SUFFIX = ".ie"
 
 
-@dataclass(frozen=True, slots=True)
-class TermRow:
-    """One line of a term file: ``term<TAB>id<TAB>k=v;k=v``."""
+class TermRow(NamedTuple):
+    """One line of a term file: ``term<TAB>id<TAB>k=v;k=v`` (a tuple: there may be
+    a million)."""
 
     term: str
     term_id: str | None
@@ -156,36 +157,43 @@ class _Loader:
 
 
 def read_term_rows(source: Source, problems: list[Diagnostic]) -> tuple[TermRow, ...]:
-    """Parse a TSV term file; malformed lines are reported and skipped."""
+    """Parse a TSV term file; malformed lines are reported and skipped.
+
+    One plain pass: no grammar, no per-character work, offsets only for errors.
+    """
     rows = []
-    offset = 0
+    append = rows.append
     for lineno, line in enumerate(source.text.split("\n"), start=1):
-        start = offset
-        offset += len(line) + 1
-        line = line.rstrip("\r")
-        if not line.strip() or line.lstrip().startswith("#"):
+        if not line or line[0] == "#":
             continue
-        cols = line.split("\t")
-        if len(cols) > 3 or not cols[0].strip():
+        cols = line.rstrip("\r").split("\t")
+        term = cols[0].strip()
+        if not term or term[0] == "#":
+            continue
+        if len(cols) == 1:
+            append(TermRow(term, None, (), lineno))
+            continue
+        if len(cols) > 3:
             problems.append(Diagnostic(
                 "E305", "a term line has a term, an optional id and optional attributes",
-                source=source, span=Span(start, start + len(line)),
+                source=source, span=source.line_span(lineno),
                 hint="columns are separated by one tab: term<TAB>id<TAB>key=value;key=value"))
             continue
-        attrs: list[tuple[str, str]] = []
+        term_id = cols[1].strip() or None
+        attrs: tuple[tuple[str, str], ...] = ()
         if len(cols) == 3 and cols[2].strip():
+            parsed = []
             for item in cols[2].split(";"):
                 key, eq, value = item.partition("=")
                 if not eq or not key.strip():
+                    span = source.line_span(lineno)
                     col = line.index(cols[2])
                     problems.append(Diagnostic(
                         "E305", f"bad attribute `{item}`", source=source,
-                        span=Span(start + col, start + col + len(cols[2])),
+                        span=Span(span.start + col, span.start + col + len(cols[2])),
                         hint="attributes are key=value pairs separated by `;`"))
                     break
-                attrs.append((key.strip(), value.strip()))
-        term_id = cols[1].strip() if len(cols) > 1 and cols[1].strip() else None
-        rows.append(TermRow(cols[0].strip(), term_id, tuple(attrs), lineno))
+                parsed.append((key.strip(), value.strip()))
+            attrs = tuple(parsed)
+        append(TermRow(term, term_id, attrs, lineno))
     return tuple(rows)
-
-

@@ -8,6 +8,7 @@ upstream ever has to agree on how lines are counted.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 
@@ -30,25 +31,41 @@ class Span:
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """A named piece of text: a rule file, an inline rule string or a document."""
+    """A named piece of text: a rule file, an inline rule string or a document.
+
+    Line starts are found on first use: a million-line term file is only ever
+    asked for a line number when one of its lines is wrong.
+    """
 
     name: str
     text: str
-    _line_starts: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    _line_starts: tuple[int, ...] | None = field(default=None, compare=False, repr=False)
 
-    def __post_init__(self) -> None:
-        starts = [0]
-        starts.extend(i + 1 for i, ch in enumerate(self.text) if ch == "\n")
-        object.__setattr__(self, "_line_starts", tuple(starts))
+    @property
+    def line_starts(self) -> tuple[int, ...]:
+        starts = self._line_starts
+        if starts is None:
+            starts = (0, *(m.end() for m in re.finditer("\n", self.text)))
+            object.__setattr__(self, "_line_starts", starts)
+        return starts
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column of ``offset``."""
+        starts = self.line_starts
         offset = max(0, min(offset, len(self.text)))
-        line = bisect.bisect_right(self._line_starts, offset) - 1
-        return line + 1, offset - self._line_starts[line] + 1
+        line = bisect.bisect_right(starts, offset) - 1
+        return line + 1, offset - starts[line] + 1
+
+    def line_span(self, line: int) -> Span:
+        """The span of 1-based ``line`` without its line break."""
+        starts = self.line_starts
+        start = starts[line - 1]
+        end = starts[line] - 1 if line < len(starts) else len(self.text)
+        if end > start and self.text[end - 1] == "\r":
+            end -= 1
+        return Span(start, end)
 
     def line_text(self, line: int) -> str:
         """The text of 1-based ``line`` without its line break."""
-        start = self._line_starts[line - 1]
-        end = self._line_starts[line] - 1 if line < len(self._line_starts) else len(self.text)
-        return self.text[start:end].rstrip("\r")
+        span = self.line_span(line)
+        return self.text[span.start:span.end]
