@@ -39,7 +39,7 @@ class CheckedRules:
     descendants: dict[str, frozenset[str]]
     label_order: tuple[str, ...]                 # entity labels, dependencies first
     lexicons: dict[str, n.LexiconDecl]
-    lexicon_rows: dict[str, tuple[tuple[TermRow, str], ...]]   # rows + file display name
+    lexicon_rows: dict[str, tuple[tuple[TermRow, ...], ...]]   # rows of each term file
     patterns: dict[str, n.PatternDecl]
     entities: tuple[n.EntityDecl, ...]
     attributes: tuple[n.AttributeDecl, ...]
@@ -307,23 +307,23 @@ class _Checker:
                         self.error("E215", "empty term", g.where)
 
     def lexicon_rows(self, lexicons: dict[str, n.LexiconDecl]
-                     ) -> dict[str, tuple[tuple[TermRow, str], ...]]:
+                     ) -> dict[str, tuple[tuple[TermRow, ...], ...]]:
         out = {}
         for name, lex in lexicons.items():
-            rows: list[tuple[TermRow, str]] = []
+            files = []
             for rel in lex.files:
                 key = self.rs.term_file_keys.get((lex.where.source.name, rel))
                 if key is not None:
-                    rows.extend((r, key) for r in self.rs.term_files.get(key, ()))
-            out[name] = tuple(rows)
+                    files.append(self.rs.term_files.get(key, ()))
+            out[name] = tuple(files)
         return out
 
-    def check_term_ids(self, rows: dict[str, tuple[tuple[TermRow, str], ...]]) -> None:
+    def check_term_ids(self, rows: dict[str, tuple[tuple[TermRow, ...], ...]]) -> None:
         seen: dict[str, tuple[str, str | None]] = {}
         reported = 0
         for name, lex in self.lexicons.items():
             entries = [(t, g.term_id) for g in lex.groups for t in g.terms]
-            entries += [(r.term, r.term_id) for r, _ in rows.get(name, ())]
+            entries += [(r[0], r[1]) for file_rows in rows.get(name, ()) for r in file_rows]
             for term, tid in entries:
                 key = term.lower()
                 prev = seen.get(key)

@@ -16,7 +16,7 @@ import regex
 
 from . import nodes as n
 from .check import CheckedRules
-from .fold import ALL_FOLDS, CHAR_FOLDS, fold_full, fold_with, term_variants
+from .fold import ALL_FOLDS, CHAR_FOLDS, fold_full, fold_with, needs_variants, term_variants
 from .patterns import (
     Alt,
     Atom,
@@ -47,7 +47,7 @@ from .program import (
     SetDef,
     SourceDef,
 )
-from .text import is_word_char
+from .text import _WORD_CACHE, is_word_char
 
 _FLAG_BITS = {"i": regex.IGNORECASE, "I": regex.IGNORECASE, "m": regex.MULTILINE,
               "s": regex.DOTALL, "x": regex.VERBOSE, "a": regex.ASCII, "u": regex.UNICODE}
@@ -126,8 +126,25 @@ class _Compiler:
             for t in g.terms:
                 self.add_term(idx, t, folds, g.term_id, g.attrs)
         file_attrs = lex.file_attrs
-        for row, _ in self.c.lexicon_rows.get(name, ()):
-            self.add_term(idx, row.term, folds, row.term_id, file_attrs + row.attrs)
+        plain = folds >= CHAR_FOLDS and ("case", "exact") not in file_attrs
+        entries = self.entries
+        for file_rows in self.c.lexicon_rows.get(name, ()):
+            for term, term_id, row_attrs, _ in file_rows:
+                attrs = file_attrs + row_attrs if row_attrs else file_attrs
+                if not plain or row_attrs or needs_variants(term):
+                    self.add_term(idx, term, folds, term_id, attrs)
+                    continue
+                # The bulk of a big term file: one spelling, every fold, no checks.
+                key = fold_full(term)
+                entry = (idx, term_id, attrs, None, None)
+                bucket = entries.get(key)
+                if bucket is None:
+                    entries[key] = [entry]
+                elif entry in bucket:
+                    continue
+                else:
+                    bucket.append(entry)
+                self.n_terms += 1
         return idx
 
     def literal_source(self, text: str) -> int:
@@ -270,6 +287,8 @@ class _Compiler:
     def automaton(self) -> ahocorasick.Automaton:
         """One automaton for every literal that some pattern uses (see TermEntry)."""
         atom_of = {d.arg: i for i, d in enumerate(self.atoms) if d.kind == "src"}
+        word = _WORD_CACHE
+        punct = _BREAK_PUNCT.search
         a = ahocorasick.Automaton()
         for key, entries in self.entries.items():
             if len(entries) == 1:   # the common case, without the generator
@@ -278,8 +297,13 @@ class _Compiler:
             else:
                 used = tuple((atom_of[src], *rest) for src, *rest in entries if src in atom_of)
             if used:
-                a.add_word(key, (len(key), is_word_char(key[0]), is_word_char(key[-1]),
-                                 sentence_risk(key), used))
+                first = word.get(key[0])
+                last = word.get(key[-1])
+                a.add_word(key, (len(key),
+                                 is_word_char(key[0]) if first is None else first,
+                                 is_word_char(key[-1]) if last is None else last,
+                                 2 if punct(key) else 1 if " " in key else 0,  # sentence_risk
+                                 used))
         if len(a):
             a.make_automaton()
         return a

@@ -60,7 +60,16 @@ _FULL_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(_FULL_MAP)) + "
 _full_get = _FULL_MAP.__getitem__
 
 
+# ASCII text has only whitespace and the backquote to fold, and str.translate has a
+# fast path for ASCII-to-ASCII tables.
+_ASCII_TABLE = str.maketrans({c: f for c, f in _FULL_MAP.items() if c.isascii()})
+
+
 def _fold_chars(low: str) -> str:
+    if low.isascii():
+        if low.isprintable() and "`" not in low:   # nothing to fold: the usual term
+            return low
+        return low.translate(_ASCII_TABLE)
     return _FULL_RE.sub(lambda m: _full_get(m.group()), low)
 
 
@@ -113,9 +122,14 @@ _APOSTROPHE_OR_DASH = re.compile("[" + re.escape("".join(
     [c for c, f in _QUOTES.items() if f == "'"] + ["'"] + list(_DASHES) + ["-"])) + "]")
 
 
+def needs_variants(term: str) -> bool:
+    """Whether a term has an apostrophe or dash, so that term folds may respell it."""
+    return _APOSTROPHE_OR_DASH.search(term) is not None
+
+
 def term_variants(term: str, folds: frozenset[str]) -> list[str]:
     """Spellings of ``term`` that the term folds allow, original first, no repeats."""
-    if _APOSTROPHE_OR_DASH.search(term) is None:
+    if not needs_variants(term):
         return [term]
     out = [term]
     if "apostrophes" in folds:

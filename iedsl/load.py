@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 from . import nodes as n
 from .errors import Diagnostic, RuleFileError
@@ -21,14 +20,9 @@ from .source import Source, Span
 RULE_SUFFIX = ".ie"
 
 
-class TermRow(NamedTuple):
-    """One line of a term file: ``term<TAB>id<TAB>k=v;k=v`` (a tuple: there may be
-    a million)."""
-
-    term: str
-    term_id: str | None
-    attrs: tuple[tuple[str, str], ...]
-    line: int
+#: One line of a term file, ``term<TAB>id<TAB>k=v;k=v``, as ``(term, term_id, attrs,
+#: line)``: a plain tuple, since there may be a million of them.
+TermRow = tuple[str, "str | None", "tuple[tuple[str, str], ...]", int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +165,7 @@ def read_term_rows(source: Source, problems: list[Diagnostic]) -> tuple[TermRow,
         if not term or term[0] == "#":
             continue
         if len(cols) == 1:
-            append(TermRow(term, None, (), lineno))
+            append((term, None, (), lineno))
             continue
         if len(cols) > 3:
             problems.append(Diagnostic(
@@ -195,5 +189,5 @@ def read_term_rows(source: Source, problems: list[Diagnostic]) -> tuple[TermRow,
                     break
                 parsed.append((key.strip(), value.strip()))
             attrs = tuple(parsed)
-        append(TermRow(term, term_id, attrs, lineno))
+        append((term, term_id, attrs, lineno))
     return tuple(rows)
