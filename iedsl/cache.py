@@ -5,7 +5,7 @@ cache keeps that pickle together with a stamp of every file it was built from
 (rule files, includes, term files: path, size, modification time and SHA-256).
 A later load checks the stamps — sizes and times first, contents only when those
 differ — and unpickles the program instead of parsing and compiling again.  Any
-change to any file, to iedsl's version or to Python's makes a miss.
+change to any file, to iedsl's code or version, or to Python's makes a miss.
 
 The cache lives in ``$IEDSL_CACHE_DIR``, else ``$XDG_CACHE_HOME/iedsl``, else
 ``~/.cache/iedsl``.  Writes go to a temporary file renamed into place, so
@@ -62,11 +62,25 @@ class Stamp:
             return False
 
 
+_CODE_HASH: list[str] = []
+
+
+def _code_hash() -> str:
+    """A digest of iedsl's own source: a changed engine never reads an old program."""
+    if not _CODE_HASH:
+        h = hashlib.sha256()
+        for f in sorted(Path(__file__).parent.glob("*.py")):
+            h.update(f.name.encode())
+            h.update(f.read_bytes())
+        _CODE_HASH.append(h.hexdigest())
+    return _CODE_HASH[0]
+
+
 def _entry_path(top: Path) -> Path:
     from . import __version__
 
     parts = [str(top.resolve()), __version__, str(PROGRAM_VERSION), str(CACHE_FORMAT),
-             sys.version]
+             sys.version, _code_hash()]
     if top.is_dir():   # a new top-level rule file must be a miss too
         parts += sorted(p.name for p in top.glob("*.ie"))
     key = "\0".join(parts)
