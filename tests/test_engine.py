@@ -90,7 +90,7 @@ def test_process_turns_bad_documents_into_error_records(engine: iedsl.Engine) ->
     assert bad.to_dict() == {"doc": "bad", "error": bad.error}
     assert engine.process("  \n", doc_id="empty").error["code"] == "D002"
     assert engine.process("x" * 50, doc_id="big", max_chars=10).error["code"] == "D003"
-    good = engine.process("US strikes on Iraq.".encode(), doc_id="ok")
+    good = engine.process(b"US strikes on Iraq.", doc_id="ok")
     assert good.ok and len(good.frames) == 1
 
 

@@ -9,6 +9,7 @@ marks and CRLF.
 
 from __future__ import annotations
 
+import itertools
 import pickle
 
 from hypothesis import HealthCheck, given, settings
@@ -53,7 +54,7 @@ def test_offsets_are_sacred(rules: str, text: str) -> None:
             assert text[arg.start:arg.end] == arg.text
             assert not (arg.start < f.trigger_end and f.trigger_start < arg.end)
         spans = sorted((arg.start, arg.end) for arg in f.args)
-        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
