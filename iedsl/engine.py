@@ -35,16 +35,16 @@ DEFAULT_MAX_CHARS = 200_000_000
 
 
 def bundled_rules() -> Path:
-    """The directory of the bundled conflict-event rule pack."""
-    from importlib import resources
+    """The directory of the bundled conflict-event rule pack.
 
-    try:
-        path = Path(str(resources.files("iedsl.rules")))
-        if (path / "conflict.ie").is_file():
-            return path
-    except ModuleNotFoundError:
-        pass
-    return Path(__file__).resolve().parent.parent / "rules"
+    Installed, it is ``iedsl/rules`` inside the package (pyproject maps the top-level
+    ``rules/`` there); in a source checkout it is ``rules/`` beside the package.
+    """
+    here = Path(__file__).resolve().parent
+    installed = here / "rules"
+    if (installed / "conflict.ie").is_file():
+        return installed
+    return here.parent / "rules"
 
 
 @dataclass(frozen=True, slots=True)

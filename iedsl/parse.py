@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -36,12 +35,11 @@ _PRETTY = {
 
 
 def grammar_text() -> str:
-    """The grammar, from the installed package or from a source checkout."""
-    try:
-        return resources.files("iedsl.grammars").joinpath("iedsl.lark").read_text("utf-8")
-    except (ModuleNotFoundError, FileNotFoundError):
-        here = Path(__file__).resolve().parent.parent / "grammars" / "iedsl.lark"
-        return here.read_text("utf-8")
+    """The grammar: ``iedsl/grammars/`` when installed, ``grammars/`` in a checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here / "grammars" / "iedsl.lark"
+    path = installed if installed.is_file() else here.parent / "grammars" / "iedsl.lark"
+    return path.read_text("utf-8")
 
 
 @functools.lru_cache(maxsize=1)
