@@ -46,8 +46,8 @@ class SentenceContext:
         self.span = span
         self.doc_date = doc_date
         self.tokens = tokenize(text, span.start, span.end)
-        start_idx = {s: i for i, (s, _) in enumerate(self.tokens)}
-        end_idx = {e: i + 1 for i, (_, e) in enumerate(self.tokens)}
+        self.start_idx = start_idx = {s: i for i, (s, _) in enumerate(self.tokens)}
+        self.end_idx = end_idx = {e: i + 1 for i, (_, e) in enumerate(self.tokens)}
         self.view = view = View(len(self.tokens), program.special_atoms)
         for h in hits:
             si = start_idx.get(h[0])
@@ -59,7 +59,7 @@ class SentenceContext:
         self.mentions: dict[str, list[Mention]] = {}
         self.found: dict[str, list[tuple[Mention, int]]] = {}   # (mention, entity index)
         self._matches: dict[int, list[tuple[int, int]]] = {}
-        self._candidates: dict[int, list[Candidate]] = {}
+        self._candidates: dict[tuple[int, str], list[Candidate]] = {}
         self._clauses: list[int] | None = None
         self._label_atoms = program.label_atoms
 
@@ -108,7 +108,7 @@ class SentenceContext:
 
     def candidates(self, pattern: int, rule: str) -> list[Candidate]:
         """Matches of a role filler, carrying the mention when the filler is one label."""
-        found = self._candidates.get(pattern)
+        found = self._candidates.get((pattern, rule))
         if found is not None:
             return found
         out = []
@@ -123,7 +123,7 @@ class SentenceContext:
             else:
                 tid, attrs = piece_info(parse, ts, te)
                 out.append(Candidate(ts, te, start, end, None, tid, None, attrs, rule))
-        self._candidates[pattern] = out
+        self._candidates[(pattern, rule)] = out
         return out
 
     # ------------------------------------------------------------- entities
@@ -149,9 +149,7 @@ class SentenceContext:
         self.view.finish()
 
     def _tok_span(self, m: Mention) -> tuple[int, int]:
-        ts = next(i for i, (s, _) in enumerate(self.tokens) if s == m.start)
-        te = next(i + 1 for i, (_, e) in enumerate(self.tokens) if e == m.end)
-        return ts, te
+        return self.start_idx[m.start], self.end_idx[m.end]
 
     def mention(self, edef: Any, ts: int, te: int) -> Mention:
         start, end = self.char_span(ts, te)
