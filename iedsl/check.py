@@ -20,6 +20,9 @@ from .fold import ALL_FOLDS
 from .load import RuleSet, TermRow
 
 POLICIES = ("longest", "priority", "all")
+#: A pattern that expands to more atoms than this is refused (E404): a hostile or
+#: mistaken {m,n} would otherwise compile to millions of NFA states.
+MAX_PATTERN_SIZE = 5000
 BUILTIN_ATTRIBUTES: tuple[n.AttributeDecl, ...] = ()
 
 
@@ -339,6 +342,12 @@ class _Checker:
 
     # patterns ----------------------------------------------------------
     def check_pattern(self, pattern: n.Pattern, used: set[str], context: str) -> None:
+        size = self.pattern_size(pattern, frozenset())
+        if size > MAX_PATTERN_SIZE:
+            where = pattern.where
+            self.error("E404", f"{context} is too large: it expands to {size} atoms "
+                       f"(the limit is {MAX_PATTERN_SIZE})", where,
+                       "use `*`/`+` or smaller bounds instead of large {m,n} repetitions")
         for node in walk(pattern):
             if isinstance(node, n.Ref):
                 used.add(node.name)
@@ -361,6 +370,23 @@ class _Checker:
                     self.error("E402", "quantifier {0} matches nothing", node.where)
             elif isinstance(node, n.Literal) and not node.text.strip():
                 self.error("E215", "empty string in a pattern", node.where)
+
+    def pattern_size(self, p: n.Pattern, seen: frozenset[str]) -> int:
+        """How many atom copies the compiled pattern holds (bounded repetitions copy)."""
+        if isinstance(p, n.Sequence):
+            return sum(self.pattern_size(i, seen) for i in p.items)
+        if isinstance(p, n.Alternation):
+            return sum(self.pattern_size(i, seen) for i in p.options)
+        if isinstance(p, n.Repeat):
+            copies = p.max if p.max is not None else p.min + 1
+            return self.pattern_size(p.item, seen) * max(1, copies)
+        if isinstance(p, n.Capture):
+            return self.pattern_size(p.item, seen)
+        if isinstance(p, n.Negation):
+            return 1 + self.pattern_size(p.atom, seen)
+        if isinstance(p, n.Ref) and p.name in self.patterns and p.name not in seen:
+            return self.pattern_size(self.patterns[p.name].pattern, seen | {p.name})
+        return 1
 
     def check_regex(self, node: n.Regex) -> None:
         flags = 0

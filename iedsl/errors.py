@@ -20,6 +20,9 @@ from typing import Any
 
 from .source import Source, Span
 
+#: Source lines longer than this are shown as a window around the caret.
+_MAX_SHOWN = 100
+
 
 class Severity(str, Enum):
     ERROR = "error"
@@ -61,10 +64,16 @@ class Diagnostic:
             assert self.source is not None and self.span is not None
             src_line = self.source.line_text(line)
             gutter = str(line)
-            lines.append(f"  {gutter} | {src_line}")
             end_line, end_col = self.source.line_col(max(self.span.end, self.span.start))
             width = (end_col - col) if end_line == line else len(src_line) - col + 1
-            lines.append(f"  {' ' * len(gutter)} | {' ' * (col - 1)}{'^' * max(1, width)}")
+            caret = col - 1
+            if len(src_line) > _MAX_SHOWN:   # show a window of a very long line
+                lo = max(0, caret - _MAX_SHOWN // 2)
+                src_line = ("…" if lo else "") + src_line[lo:lo + _MAX_SHOWN] + "…"
+                caret = caret - lo + (1 if lo else 0)
+                width = min(width, _MAX_SHOWN // 2)
+            lines.append(f"  {gutter} | {src_line}")
+            lines.append(f"  {' ' * len(gutter)} | {' ' * caret}{'^' * max(1, width)}")
         if self.hint:
             lines.append(f"  hint: {self.hint}")
         return "\n".join(lines)

@@ -8,6 +8,7 @@ says in words what was expected there.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -82,12 +83,37 @@ def unescape_string(token_text: str) -> str:
 
 def parse_rules(source: Source) -> n.RuleFile:
     """Parse one rule file (includes are resolved by :mod:`iedsl.load`)."""
+    depth_error = _nesting_error(source)
+    if depth_error is not None:
+        raise RuleSyntaxError(depth_error)
     try:
         tree = _parser().parse(source.text)
     except lark.exceptions.UnexpectedInput as exc:
         raise RuleSyntaxError(_syntax_diagnostic(source, exc)) from None
     statements = _ToNodes(source).transform(tree)
     return n.RuleFile(source=source, statements=tuple(statements))
+
+
+#: Deeper bracket nesting than this is refused before parsing: every later stage
+#: walks patterns recursively, and no readable rule comes near it.
+MAX_NESTING = 64
+_BRACKETS = re.compile(r'"(?:[^"\\\n]|\\.)*"|/(?![*/])(?:[^/\\\n]|\\.)+/|#[^\n]*|[()]')
+
+
+def _nesting_error(source: Source) -> Diagnostic | None:
+    depth = 0
+    for m in _BRACKETS.finditer(source.text):
+        tok = m.group()
+        if tok == "(":
+            depth += 1
+            if depth > MAX_NESTING:
+                return Diagnostic("E105", f"parentheses nested more than {MAX_NESTING} deep",
+                                  source=source, span=Span(m.start(), m.end()),
+                                  hint="split the pattern into named patterns "
+                                  "(`pattern NAME = ...`)")
+        elif tok == ")":
+            depth = max(0, depth - 1)
+    return None
 
 
 def _syntax_diagnostic(source: Source, exc: lark.exceptions.UnexpectedInput) -> Diagnostic:

@@ -58,6 +58,8 @@ def check_errors(text: str, base: str = BASE) -> list[tuple[str, int, int, str, 
     ('entity E = "a"{3,1}', "E402", 12, "quantifier {3,1}: the maximum is below the minimum",
      ""),
     ('entity E = /a*/', "E403", 12, "regex matches empty text", "at least one character"),
+    ('entity E = (("a"){0,200}){0,200}', "E404", 12,
+     "entity E is too large: it expands to 40000 atoms (the limit is 5000)", "smaller bounds"),
 ])
 def test_check_errors(text: str, code: str, col: int, message: str, hint: str) -> None:
     errors = check_errors(text)

@@ -43,6 +43,15 @@ def test_syntax_errors(text: str, code: str, line: int, col: int, message: str,
     assert hint in got[4]
 
 
+def test_deep_nesting_is_refused_before_parsing() -> None:
+    text = "entity X = " + "(" * 500 + '"a"' + ")" * 500
+    code, line, col, message, hint = syntax_error(text)
+    assert (code, line, col) == ("E105", 1, 12 + 64)
+    assert message == "parentheses nested more than 64 deep" and "named patterns" in hint
+    # brackets inside strings, regexes and comments do not count
+    parse('entity X = "((((" /\\(\\(/ # ((((((\n')
+
+
 def test_rendered_error_has_caret_and_hint() -> None:
     with pytest.raises(RuleSyntaxError) as info:
         parse('label A\nrule r for A {\n  trigger = }\n')
