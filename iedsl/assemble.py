@@ -13,8 +13,9 @@ Semantics (pinned by the reference interpreter and its property tests):
 * Nearest first (fewest tokens between, then leftmost).  A single-valued role takes
   the nearest; a later clause for a single-valued role that is already filled is
   skipped, which makes clauses fallbacks.  A repeating role takes every candidate,
-  and then any further candidate coordinated with a taken one ("Iraq and Syria",
-  "A, B, and C") even past the via word or the token limit.
+  and then any further candidate listed together with a taken one ("Iraq and Syria",
+  "A, B, and C") even past the via word or the token limit; lists are read as
+  written: commas, then one closing and/or (a lone comma is not a list).
 * A frame is made only when every required role has an argument and every
   ``require`` predicate agrees.  Attributes: the event's defaults, then the
   trigger's attributes, then ``set`` clauses, then cues in declaration order.
@@ -191,28 +192,85 @@ def _reject(ctx: SentenceContext, clause: ClauseDef, c: Candidate, ts: int, te: 
 def _coordinate(ctx: SentenceContext, clause: ClauseDef, cands: list[Candidate],
                 chosen: list[Candidate], ts: int, te: int, used: list[tuple[int, int]],
                 trig_clause: int | None) -> list[Candidate]:
+    """Add the candidates listed together with a taken one ("Iraq and Syria", "A, B, and C").
+
+    From each taken candidate, the chain of candidates joined by link words only
+    (commas, and/or, articles and possessives) is followed away from the trigger and
+    read the way lists are written: commas, then one and/or that closes the list
+    (see :func:`list_links`).  A lone comma is not a list ("Under the Trump
+    administration, the US ..."), nor is ", and" after "and" ("in Iraq and Syria, and
+    Iran launched ...").
+    """
     out = list(chosen)
-    frontier = list(chosen)
-    while frontier:
-        c = frontier.pop()
-        side = _side(c, ts, te)
-        for c2 in cands:
-            if c2 in out or _overlaps(c2, used) or _overlaps(c2, [(k.ts, k.te) for k in out]):
-                continue
-            if _side(c2, ts, te) is not side:
-                continue
-            if trig_clause is not None and ctx.clause_of(c2.ts) != trig_clause:
-                continue
-            lo, hi = (c.te, c2.ts) if side is Position.AFTER else (c2.te, c.ts)
-            if hi <= lo:
-                continue
-            words = [ctx.token_text(i).lower() for i in range(lo, hi)]
-            if any(w in CONJUNCTIONS for w in words) and all(
-                    w in CONJUNCTIONS or w in COORD_FILLERS for w in words):
-                out.append(c2)
-                frontier.append(c2)
+    for seed in chosen:
+        side = _side(seed, ts, te)
+        chain: list[Candidate] = []
+        kinds: list[str] = []
+        c = seed
+        while True:
+            nxt = None
+            for c2 in sorted(cands, key=lambda k: k.ts, reverse=side is Position.BEFORE):
+                if c2 in out or c2 in chain or _overlaps(c2, used):
+                    continue
+                if _overlaps(c2, [(k.ts, k.te) for k in out + chain]):
+                    continue
+                if _side(c2, ts, te) is not side:
+                    continue
+                if trig_clause is not None and ctx.clause_of(c2.ts) != trig_clause:
+                    continue
+                lo, hi = (c.te, c2.ts) if side is Position.AFTER else (c2.te, c.ts)
+                if hi <= lo:
+                    continue
+                kind = link_kind([ctx.token_text(i).lower() for i in range(lo, hi)])
+                if kind is not None:
+                    nxt = (c2, kind)
+                break
+            if nxt is None:
+                break
+            chain.append(nxt[0])
+            kinds.append(nxt[1])
+            c = nxt[0]
+        out.extend(chain[:list_links(kinds, side is Position.AFTER)])
     out.sort(key=lambda k: k.ts)
     return out
+
+
+def link_kind(words: list[str]) -> str | None:
+    """What joins two candidates: ``"comma"``, ``"conj"`` (and, or, &, /),
+    ``"comma_conj"`` (", and"), or None when other words stand between them."""
+    if not words or not all(w in CONJUNCTIONS or w in COORD_FILLERS for w in words):
+        return None
+    conj = any(w in CONJUNCTIONS and w != "," for w in words)
+    comma = "," in words
+    if conj:
+        return "comma_conj" if comma else "conj"
+    return "comma" if comma else None
+
+
+def list_links(kinds: list[str], text_order: bool) -> int:
+    """How many links, counted outward from the taken candidate, form a list.
+
+    A list is ``comma* conj`` in text order, where the closing link may be ", and"
+    only after at least one comma ("A, B, and C").  ``text_order`` says whether the
+    outward direction is the text order (arguments after the trigger) or its reverse
+    (arguments before it, whose list closes next to the taken candidate).
+    """
+    if text_order:
+        for i, k in enumerate(kinds):
+            if k == "comma":
+                continue
+            if k == "conj" or (k == "comma_conj" and i > 0):
+                return i + 1
+            return 0
+        return 0
+    if not kinds or kinds[0] == "comma":
+        return 0
+    if kinds[0] == "comma_conj" and (len(kinds) < 2 or kinds[1] != "comma"):
+        return 0
+    n = 1
+    while n < len(kinds) and kinds[n] == "comma":
+        n += 1
+    return n
 
 
 def frame_attrs(ctx: SentenceContext, rule: RuleDef, event: EventDef, ts: int, te: int,

@@ -257,28 +257,7 @@ class _Sentence:
                     if not repeats:
                         break
             if repeats and chosen:
-                grew = True
-                while grew:
-                    grew = False
-                    for s, e, c in cands:
-                        if (s, e, c) in chosen or clash((s, e), used) or \
-                                clash((s, e), [(a, b) for a, b, _ in chosen]):
-                            continue
-                        side = Position.BEFORE if e <= ts else Position.AFTER
-                        if cl.scope is Scope.CLAUSE and self.clause_id(s) != self.clause_id(ts):
-                            continue
-                        for a, b, _ in list(chosen):
-                            if (Position.BEFORE if b <= ts else Position.AFTER) is not side:
-                                continue
-                            lo, hi = (b, s) if side is Position.AFTER else (e, a)
-                            words = [self.text[self.toks[i][0]:self.toks[i][1]].lower()
-                                     for i in range(lo, hi)]
-                            if hi > lo and any(w in {",", "and", "or", "&", "/"} for w in words) \
-                                    and all(w in {",", "and", "or", "&", "/", "the", "its", "his",
-                                                  "her", "their", "both"} for w in words):
-                                chosen.append((s, e, c))
-                                grew = True
-                                break
+                chosen = self.listed(chosen, cands, used, ts, te, cl)
             taken[cl.role] += chosen
             used |= {(s, e) for s, e, _ in chosen}
         if any(r.cardinality.required and not taken[r.name] for r in event.roles):
@@ -328,6 +307,61 @@ class _Sentence:
             if fn is not None and not fn(frame, self.text):
                 return None
         return frame
+
+    def listed(self, chosen: list[tuple[int, int, Any]], cands: list[tuple[int, int, Any]],
+               used: set[tuple[int, int]], ts: int, te: int, cl: Any
+               ) -> list[tuple[int, int, Any]]:
+        """Candidates listed with a taken one: "A and B", "A, B(,) and C" (text order)."""
+        def clash(a: tuple[int, int], spans: Any) -> bool:
+            return any(a[0] < e and s < a[1] for s, e in spans)
+
+        def words(lo: int, hi: int) -> list[str]:
+            return [self.text[self.toks[i][0]:self.toks[i][1]].lower() for i in range(lo, hi)]
+
+        joiners = {",", "and", "or", "&", "/"}
+        fillers = {"the", "its", "his", "her", "their", "both"}
+        out = list(chosen)
+        for a, b, c in chosen:
+            after = a >= te
+            # every chain element outward from the seed, with the words before it
+            chain: list[tuple[int, int, Any]] = []
+            links: list[list[str]] = []
+            cur = (a, b)
+            while True:
+                pool = [x for x in cands if x not in out and x not in chain
+                        and not clash((x[0], x[1]), used)
+                        and not clash((x[0], x[1]), [(p, q) for p, q, _ in out + chain])
+                        and ((x[0] >= te) if after else (x[1] <= ts))
+                        and (cl.scope is not Scope.CLAUSE
+                             or self.clause_id(x[0]) == self.clause_id(ts))]
+                if after:
+                    pool = [x for x in pool if x[0] > cur[1]]
+                    nearest = min(pool, key=lambda x: x[0], default=None)
+                    gap = words(cur[1], nearest[0]) if nearest else []
+                else:
+                    pool = [x for x in pool if x[1] < cur[0]]
+                    nearest = max(pool, key=lambda x: x[0], default=None)
+                    gap = words(nearest[1], cur[0]) if nearest else []
+                if nearest is None or not gap or not all(w in joiners | fillers for w in gap) \
+                        or not any(w in joiners for w in gap):
+                    break
+                chain.append(nearest)
+                links.append(gap)
+                cur = (nearest[0], nearest[1])
+            # text order: commas first, one and/or last; ", and" only after a comma
+            kinds = ["conj" if any(w in joiners - {","} for w in g) and "," not in g
+                     else "comma_conj" if any(w in joiners - {","} for w in g)
+                     else "comma" for g in links]
+            ordered = kinds if after else kinds[::-1]
+            take = 0
+            for n in range(1, len(kinds) + 1):
+                seq = ordered[:n] if after else ordered[len(kinds) - n:]
+                body, last = seq[:-1], seq[-1]
+                if all(k == "comma" for k in body) and (
+                        last == "conj" or (last == "comma_conj" and body)):
+                    take = n
+            out += chain[:take]
+        return out
 
     def candidate(self, pattern: int, ts: int, te: int, rule: str) -> Any:
         from .sentence import Candidate
