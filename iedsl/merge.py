@@ -41,7 +41,8 @@ from typing import Any
 
 from .results import Argument, DocumentResult, Frame
 
-__all__ = ["MergedArgument", "MergedEvent", "merge_document", "merge_frames"]
+__all__ = ["MergedArgument", "MergedEvent", "merge_document", "merge_frames",
+           "with_event_attributes"]
 
 #: Roles that say who acted: two mentions with disjoint sets of these are two events.
 ACTOR_ROLES = frozenset({"attacker", "agent", "party"})
@@ -313,3 +314,29 @@ def merge_document(result: DocumentResult, text: str) -> dict[str, Any]:
         out["date"] = result.date.isoformat()
     out["events"] = [e.to_dict() for e in merge_frames(result.frames, text)]
     return out
+
+
+def with_event_attributes(frames: Sequence[Frame], text: str) -> tuple[Frame, ...]:
+    """The mention-level frames again, each carrying its event's ``mode``.
+
+    Mention-level output with the one document-level fact EVENTS.md asks of every
+    mention: "repeated mentions of one event carry the mode that the document states
+    for that event".  Frames whose own mode is specific keep it; nothing else changes.
+    """
+    mode_of: dict[int, str] = {}
+    for event in merge_frames(frames, text):
+        mode = event.attributes.get("mode")
+        if mode is None or mode == UNSPECIFIED:
+            continue
+        for m in event.mentions:
+            mode_of[id(m)] = mode
+    out = []
+    for f in frames:
+        attrs = dict(f.attrs)
+        if id(f) in mode_of and attrs.get("mode") == UNSPECIFIED:
+            attrs["mode"] = mode_of[id(f)]
+            f = Frame(f.type, f.trigger_start, f.trigger_end, f.trigger_text,
+                      tuple(attrs.items()), f.args, f.rule, f.rule_where, f.sentence,
+                      f.priority)
+        out.append(f)
+    return tuple(out)

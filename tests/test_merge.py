@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 import iedsl
-from iedsl.merge import MergedEvent, is_anaphoric, merge_document, merge_frames, trigger_family
+from iedsl.merge import (
+    MergedEvent,
+    is_anaphoric,
+    merge_document,
+    merge_frames,
+    trigger_family,
+    with_event_attributes,
+)
 from iedsl.results import Argument, Frame
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -177,3 +184,30 @@ def test_seed_repeated_strikes_become_one_event_with_its_mode() -> None:
     assert len(airstrikes.mentions) >= 8
     assert all(m.trigger_text.lower().endswith(("strikes", "strike")) for m in
                airstrikes.mentions)
+
+
+def test_with_event_attributes_carries_the_mode_to_mention_frames() -> None:
+    f1 = frame(TEXT, "struck", args=(("attacker", "US"),), mode="air")
+    f2 = frame(TEXT, "strikes")
+    f3 = frame(TEXT, "fired", args=(("attacker", "Militants"),), mode="missile")
+    out = with_event_attributes([f1, f2, f3], TEXT)
+    assert [dict(f.attrs)["mode"] for f in out] == ["air", "air", "missile"]
+    assert [f.trigger_text for f in out] == ["struck", "strikes", "fired"]
+    assert out[1].args == f2.args
+
+
+def test_with_event_attributes_raises_seed_mode_accuracy() -> None:
+    from iedsl.evaluate import evaluate, load_jsonl
+    from iedsl.results import DocumentResult
+
+    gold = load_jsonl(SEEDS / "gold.jsonl")
+    plain, carried = [], []
+    for g in gold:
+        text = (SEEDS / f"{g['doc']}.txt").read_text(encoding="utf-8")
+        r = engine().process(text, doc_id=g["doc"])
+        plain.append(r.to_dict())
+        carried.append(DocumentResult(r.doc, with_event_attributes(r.frames, text),
+                                      r.date).to_dict())
+    before = evaluate(gold, plain).lenient.attrs["mode"]
+    after = evaluate(gold, carried).lenient.attrs["mode"]
+    assert after[0] > before[0] and after[1] == before[1]
