@@ -4,8 +4,9 @@ Real gazetteers are mostly multiword proper names, and only a small share of the
 entries ever occurs in a given text.  The generator mimics both: most terms are
 combinations of invented capitalised words ("Karo Velinstad", "Mirat Oshu Tenn"),
 some of them mixed with real words of the corpus ("Velin Army") so that the
-automaton follows partial matches through real text, and about 1.5 % are real
-capitalised names or words sampled from the corpus, which gives a realistic hit rate.
+automaton follows partial matches through real text, and about 1.5 % (as far as the
+corpus has them) are real names sampled from the corpus, which gives a realistic hit
+rate.
 
 Lexicons are nested (the 10k list starts with the 1k list, and so on), so a change in
 speed between sizes comes from the size alone.  Everything is derived from one seed.
@@ -64,33 +65,36 @@ def _invented_words(rng: random.Random, n: int) -> list[str]:
 
 
 def real_terms(sentences: Sequence[str], seed: int) -> list[str]:
-    """Distinct real names and words of the corpus, in a seeded random order.
+    """Distinct real names of the corpus (capitalised 1–3-grams), in a seeded order.
 
-    Capitalised 1–3-grams come first (gazetteers list names); long lowercase words
-    follow, for the biggest lexicons that need more real entries than there are names.
+    A capitalised word that also occurs in lower case ("Despite", "War", "Forces") is
+    a sentence start or a headline, not a name: matched case-insensitively it would
+    hit every "despite" of the text, a rate no gazetteer has.  Such words only count
+    inside a multiword name that does not start a sentence ("United States"), and
+    no name starts or ends with a function word (headlines: "Strikes In Iraq").
     """
+    lower: set[str] = set()
+    for sent in sentences:
+        lower.update(t for t in sent.split() if t.islower())
     names: set[str] = set()
-    plain: set[str] = set()
     for sent in sentences:
         toks = sent.split()
         for i, tok in enumerate(toks):
-            if not _ALPHA.fullmatch(tok):
+            if not (_ALPHA.fullmatch(tok) and tok[0].isupper()):
                 continue
-            if tok[0].isupper() and tok.lower() not in _STOP:
-                gram = [tok]
+            common = tok.lower() in lower or tok.lower() in _STOP
+            if not common and len(tok) >= 3:
                 names.add(tok)
-                for nxt in toks[i + 1:i + 3]:
-                    if not (_ALPHA.fullmatch(nxt) and nxt[0].isupper()):
-                        break
-                    gram.append(nxt)
+            gram = [tok]
+            for nxt in toks[i + 1:i + 3]:
+                if not (_ALPHA.fullmatch(nxt) and nxt[0].isupper()):
+                    break
+                gram.append(nxt)
+                if (i > 0 or not common) and not ({gram[0].lower(), nxt.lower()} & _STOP):
                     names.add(" ".join(gram))
-            elif tok.islower() and len(tok) >= 6 and tok not in _STOP:
-                plain.add(tok)
-    rng = random.Random(seed)
-    name_list, plain_list = sorted(names), sorted(plain - {n.lower() for n in names})
-    rng.shuffle(name_list)
-    rng.shuffle(plain_list)
-    return name_list + plain_list
+    out = sorted(names)
+    random.Random(seed).shuffle(out)
+    return out
 
 
 def generated_terms(seed: int, vocabulary: Sequence[str]) -> Iterator[str]:

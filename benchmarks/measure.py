@@ -102,14 +102,14 @@ class ChildResult:
     message: str = ""
 
 
-def bench_env(cache_dir: Path | None = None) -> dict[str, str]:
-    """Environment for a child: unbuffered, quiet, with its own rule cache directory.
+def bench_env(cache: Path) -> dict[str, str]:
+    """Environment for a child: unbuffered, quiet, with the given rule cache directory.
 
-    Each child gets a fresh cache directory unless one is passed, so a compile is
-    really a compile; the warm-start measurement passes the same one twice.
+    Each measurement gets a fresh cache directory, so a compile is really a compile;
+    the warm-start measurement passes the same one to several runs.
     """
     env = dict(os.environ)
-    cache = cache_dir or Path(tempfile.mkdtemp(prefix="iedsl-bench-cache-"))
+    env.pop("IEDSL_NO_CACHE", None)
     env.update(PYTHONUNBUFFERED="1", PYTHONHASHSEED="0", XDG_CACHE_HOME=str(cache),
                IEDSL_CACHE_DIR=str(cache / "iedsl"), TQDM_DISABLE="1")
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
@@ -121,8 +121,9 @@ def run_child(spec: Mapping[str, Any], timeout: float) -> ChildResult:
     t0 = time.perf_counter()
     cmd = [sys.executable, "-m", "benchmarks.worker", json.dumps(spec)]
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                              env=bench_env(), cwd=REPO)
+        with tempfile.TemporaryDirectory(prefix="iedsl-bench-cache-") as cache:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                                  env=bench_env(Path(cache)), cwd=REPO)
     except subprocess.TimeoutExpired:
         return ChildResult("timeout", {}, time.perf_counter() - t0,
                            f"no answer within {timeout:.0f} s")

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +72,17 @@ class IedslPack(Method):
 
     def run(self, doc: str) -> Any:
         return json.dumps(self.engine.extract(doc).to_dict(), ensure_ascii=False)
+
+
+class IedslRules(IedslPack):
+    """Like :class:`IedslPack`, for another rule file (the trigger-gating comparison)."""
+
+    key, label = "iedsl_rules", "iedsl extract (given rules) + JSON"
+
+    def build(self, tsv: Path, rules: Path) -> None:
+        import iedsl
+
+        self.engine = iedsl.Engine.load(rules)
 
 
 # ------------------------------------------------------------- pyahocorasick
@@ -287,8 +297,8 @@ class RegexAlternation(ReAlternation):
         return regex.compile(pattern, regex.IGNORECASE)
 
 
-METHODS: dict[str, Callable[[], Method]] = {
+METHODS: dict[str, type[Method]] = {
     cls.key: cls for cls in (IedslLexicon, AhoRaw, AhoLong, AhoFiltered, FlashText,
                              SpacyTokenizer, SpacyPhrase, ReAlternation, RegexAlternation,
-                             IedslPack, SpacyPack)
+                             IedslPack, IedslRules, SpacyPack)
 }

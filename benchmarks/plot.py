@@ -43,6 +43,11 @@ def plot_throughput(results: dict[str, Any], path: Path) -> Path:
         for x, y, full in pts:
             ax.plot([x], [y], marker=marker, color=color, markersize=6,
                     markerfacecolor=color if full else "white")
+    raw = sorted((int(s), r["mbps"] / 2) for s, r in lex["results"].get("ac_raw", {}).items()
+                 if r.get("mbps"))
+    if raw:
+        ax.plot([p[0] for p in raw], [p[1] for p in raw], color="black", linestyle="--",
+                linewidth=0.8, label="iedsl target: 50 % of the raw scan")
     tok = lex.get("spacy_tokenizer", {}).get("mbps")
     if tok:
         ax.axhline(tok, color="tab:purple", linestyle="--", linewidth=1,

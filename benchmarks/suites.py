@@ -26,6 +26,9 @@ SWEEP = ("iedsl", "ac_raw", "ac_long", "ac_filter", "flashtext", "spacy_phrase",
          "re_alt", "regex_alt")
 #: Peers that degrade catastrophically with lexicon size: run under a time budget.
 BUDGETED = ("re_alt", "regex_alt")
+#: A budgeted peer that got through less than this share of the corpus within its
+#: budget is not run at larger sizes (it would only get slower).
+GIVE_UP_FRACTION = 0.25
 FLASHTEXT_LIMIT_S, FLASHTEXT_LIMIT_MB = 60.0, 4000.0
 SPACY_DEFAULT_MAX = 100_000
 
@@ -45,6 +48,7 @@ class Config:
     spacy_1m: bool
     workdir: Path
     system_repeats: int = 3   # repeats of the end-to-end CLI runs and the big documents
+    gating_mb: float = 2.0    # text for the trigger-gating comparison
     seed: int = 20240601
     quick: bool = False
     methods: list[str] = field(default_factory=lambda: list(SWEEP))
@@ -94,6 +98,7 @@ def lexicon_sweep(cfg: Config, lexicons: dict[int, Lexicon], corpus_dir: Path,
     tok = _child(_spec(cfg, "spacy_tok", None, corpus_dir), 1800)
     _log_child(log, METHODS["spacy_tok"].label, tok)
     return {"results": results, "spacy_tokenizer": tok,
+            "real_terms": {str(s): lex.real for s, lex in lexicons.items()},
             "labels": {k: METHODS[k].label for k in (*cfg.methods, "spacy_tok")}}
 
 
@@ -126,7 +131,9 @@ def _sweep_one(cfg: Config, key: str, lex: Lexicon, corpus_dir: Path,
                     f"{FLASHTEXT_LIMIT_S:.0f} s, {FLASHTEXT_LIMIT_MB:.0f} MB)"}
     if key in BUDGETED:
         res = _child(_spec(cfg, key, lex, corpus_dir, cfg.budget), 90 + 3 * cfg.budget)
-        if res["status"] in ("timeout", "partial", "error"):
+        share = (res.get("partial_mb") or 0.0) / (res.get("mb") or 1.0)
+        if res["status"] in ("timeout", "error") or (res["status"] == "partial"
+                                                     and share < GIVE_UP_FRACTION):
             given_up[key] = f"{res['status']} at {size:,} terms"
         return res
     return _child(_spec(cfg, key, lex, corpus_dir), 3600)
@@ -209,12 +216,12 @@ def cli_suite(cfg: Config, small_doc: Path, fallback_rules: Path, log: Log) -> d
     imp = [time_command([sys.executable, "-c", "import iedsl.cli"], env=env)[0]
            for _ in range(3)]
     shutil.rmtree(cache, ignore_errors=True)
+    warm_s = median([w[0] for w in warm]) or 0.0
     out = {"status": "ok", "rules": "bundled pack" if not rules else str(fallback_rules),
-           "cold_s": cold, "cold_rss_mb": cold_rss, "warm_s": median([w[0] for w in warm]),
+           "cold_s": cold, "cold_rss_mb": cold_rss, "warm_s": warm_s,
            "warm_rss_mb": median([w[1] for w in warm]), "python_s": median(py_start),
-           "import_s": median(imp), "cache_effect": None}
-    out["cache_effect"] = cold / out["warm_s"] if out["warm_s"] else None
-    log(f"  cold {cold:.2f} s, warm {out['warm_s']:.2f} s (python alone {out['python_s']:.2f} s,"
+           "import_s": median(imp), "cache_effect": cold / warm_s if warm_s else None}
+    log(f"  cold {cold:.2f} s, warm {warm_s:.2f} s (python alone {out['python_s']:.2f} s,"
         f" import iedsl.cli {out['import_s']:.2f} s)")
     return out
 
@@ -264,6 +271,75 @@ def linearity_suite(cfg: Config, fallback_rules: Path, log: Log) -> dict[str, An
     for k in keys:
         log(f"  {mb[k]:.1f} MB: {secs[k]:.2f} s ({mb[k] / secs[k]:.2f} MB/s)")
     return res
+
+
+# ------------------------------------------------------------------ trigger gating
+#: Never-firing event rules added to the pack for the gating comparison.
+GATING_RULES = 200
+
+
+def gating_suite(cfg: Config, corpus_dir: Path, log: Log) -> dict[str, Any]:
+    """The pack alone vs the pack plus event rules whose triggers never occur.
+
+    Trigger-first evaluation means a rule whose trigger is absent from a sentence
+    costs nothing there; if cost grew with such rules, big rule sets would be slow
+    however rarely they fire.  The pack is copied into the work folder so that the
+    extra file can ``include`` it (includes must stay under the rules directory).
+    """
+    if not pack_ready():
+        return {"status": "skipped", "message": "the bundled pack does not exist yet"}
+    log(f"trigger gating: the pack vs the pack + {GATING_RULES} rules that cannot fire")
+    root = cfg.workdir / "gating"
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(pack_dir(), root)
+    extra = ['include "conflict.ie"', ""]
+    for i in range(GATING_RULES):
+        extra += [f"rule never_{i} for ATTACK {{", f'  trigger = "zqxv{i}" | "zqxw{i} strikes"',
+                  "  place = PLACE after trigger within 5", "}", ""]
+    (root / "gated.ie").write_text("\n".join(extra), encoding="utf-8")
+    out: dict[str, Any] = {"status": "ok", "extra_rules": GATING_RULES}
+    for name, entry in (("pack", root / "conflict.ie"), ("gated", root / "gated.ie")):
+        spec = {"method": "iedsl_rules", "tsv": None, "rules": str(entry),
+                "corpus": str(corpus_dir), "repeats": cfg.repeats, "budget": cfg.main_budget}
+        res = _child(spec, 3600)
+        out[name] = res
+        _log_child(log, f"{name} ({entry.name})", res)
+    a, b = out["pack"].get("mbps"), out["gated"].get("mbps")
+    out["ratio"] = a / b if a and b else None
+    return out
+
+
+def gating_corpus(cfg: Config, docs: list[str]) -> Path:
+    """The first ~``cfg.gating_mb`` MB of the corpus: enough for a ratio, and quick."""
+    n = max(1, round(cfg.gating_mb * 1e6 / corpus.DOC_CHARS))
+    return corpus.write_documents(docs[:n], cfg.workdir / "corpus_gating")
+
+
+def pace(results: dict[str, Any]) -> float | None:
+    """iedsl's full-extraction rate (MB/s) measured so far, to size the slow sections.
+
+    The end-to-end sections (parallel, linearity) run the pack over many megabytes;
+    while the pack is slow, fixed sizes would blow the time limit of a run.  They are
+    sized from the pack's measured rate instead, and the report gives the sizes used.
+    """
+    for r in (results.get("pack", {}).get("iedsl_pack", {}),
+              results.get("gating", {}).get("pack", {})):
+        if r.get("mbps"):
+            return float(r["mbps"])
+    return None
+
+
+def fit_sizes(cfg: Config, rate: float | None) -> None:
+    """Shrink the linearity documents and the parallel folder to fit ``rate``."""
+    if rate is None:
+        return
+    seconds = 5.0 if cfg.quick else 15.0
+    big = min(max(cfg.linear_mb), max(0.5, round(rate * seconds, 1)))
+    if big < max(cfg.linear_mb):
+        cfg.linear_mb = [round(big / 10, 2), big]
+    folder_mb = min(cfg.parallel_docs * cfg.parallel_doc_chars / 1e6,
+                    max(0.5, rate * (4.0 if cfg.quick else 20.0)))
+    cfg.parallel_doc_chars = max(1000, int(folder_mb * 1e6 / cfg.parallel_docs))
 
 
 def parallel_folder(cfg: Config, sources: corpus.Sources) -> Path:

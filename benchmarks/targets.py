@@ -43,6 +43,7 @@ def evaluate(results: dict[str, Any]) -> list[Verdict]:
     out += _cli(results.get("cli", {}))
     out += _parallel(results.get("parallel", {}))
     out += _linearity(results.get("linearity", {}))
+    out += _gating(results.get("gating", {}))
     return out
 
 
@@ -127,3 +128,18 @@ def _linearity(lin: dict[str, Any]) -> list[Verdict]:
     r = lin["ratio"]
     return [Verdict(name, target, f"{r:.2f} ({sizes[-1]:.3g} MB vs {sizes[0]:.3g} MB)",
                     r <= LINEAR_TOLERANCE, r)]
+
+
+#: Rules that cannot fire may cost at most this much throughput ("does not grow").
+GATING_TOLERANCE = 1.10
+
+
+def _gating(gate: dict[str, Any]) -> list[Verdict]:
+    name = "cost of event rules that cannot fire"
+    target = f"pack + {gate.get('extra_rules', 'N')} dead rules within {GATING_TOLERANCE - 1:.0%}"
+    if gate.get("status") != "ok" or not gate.get("ratio"):
+        return [_missing(name, target, gate.get("message", "not measured"))]
+    r = gate["ratio"]
+    a, b = gate["pack"]["mbps"], gate["gated"]["mbps"]
+    return [Verdict(name, target, f"{r:.2f}× slower ({a:.2f} → {b:.2f} MB/s)",
+                    r <= GATING_TOLERANCE, r)]
