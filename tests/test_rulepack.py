@@ -25,11 +25,11 @@ DEVDATA = Path(os.environ.get("IEDSL_DEVDATA",
 
 # Lenient (overlap) micro-averaged scores on seeds/, pinned below what the pack reaches.
 PINNED = {
-    "TC_F1": 0.99,   # trigger classification
+    "TC_F1": 0.99,   # trigger classification (reached 1.000)
     "TC_P": 0.99,
-    "AC_F1": 0.92,   # argument classification
-    "AC_P": 0.95,
-    "AI_F1": 0.93,   # argument identification
+    "AC_F1": 0.92,   # argument classification (reached 0.930)
+    "AC_P": 0.95,    # (reached 0.957)
+    "AI_F1": 0.93,   # argument identification (reached 0.940)
 }
 
 
