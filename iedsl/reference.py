@@ -321,7 +321,7 @@ class _Sentence:
         joiners = {",", "and", "or", "&", "/"}
         fillers = {"the", "its", "his", "her", "their", "both"}
         out = list(chosen)
-        for a, b, c in chosen:
+        for a, b, _ in chosen:
             after = a >= te
             # every chain element outward from the seed, with the words before it
             chain: list[tuple[int, int, Any]] = []
