@@ -103,8 +103,16 @@ class SentenceContext:
         return found
 
     def parse(self, pattern: int, ts: int, te: int) -> Parse:
-        return parse_match(self.program.patterns[pattern].tree, self.view, self.program.atoms,
-                           ts, te)
+        p = self.program.patterns[pattern]
+        if p.alternatives is not None:
+            # One atom deep: the first alternative (in the order a parse tries them)
+            # with an occurrence spanning exactly [ts, te).
+            table = self.view.table
+            for a in p.alternatives:
+                for end, payload in table.get(a, {}).get(ts, ()):
+                    if end == te:
+                        return Parse(((a, ts, te, payload),), ())
+        return parse_match(p.tree, self.view, self.program.atoms, ts, te)
 
     def candidates(self, pattern: int, rule: str) -> list[Candidate]:
         """Matches of a role filler, carrying the mention when the filler is one label."""
