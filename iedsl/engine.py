@@ -221,6 +221,26 @@ def iter_sentences(program: Program, text: str, *, doc_date: dt.date | None = No
     return date, sentences, hits, contexts()
 
 
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+
+
+def _may_hold_long_sentence(text: str, body: int) -> bool:
+    """Whether some sentence could be long enough to be cut (SENTENCE_MAX_CHARS).
+
+    A blank line always ends a sentence, so if no stretch between blank lines is
+    that long, no cut exists and a hit without sentence punctuation or a line break
+    inside it cannot straddle a sentence boundary.
+    """
+    if len(text) - body <= SENTENCE_MAX_CHARS:
+        return False
+    prev = body
+    for m in _BLANK_LINE.finditer(text, body):
+        if m.start() - prev > SENTENCE_MAX_CHARS:
+            return True
+        prev = m.end()
+    return len(text) - prev > SENTENCE_MAX_CHARS
+
+
 _LINE_BREAK = re.compile("[\n\r\v\f\x1c\x1d\x1e\x1f\x85\u2028\u2029]")
 
 
@@ -240,7 +260,7 @@ def lexicon_mentions(program: Program, text: str, *, doc_date: dt.date | None = 
     simple = program.simple_entities
     normalizers = {e.index: get_normalizer(e.normalizer) for e in entities
                    if e.normalizer and e.normalizer != "id"}
-    long_doc = len(text) - body > SENTENCE_MAX_CHARS
+    long_doc = _may_hold_long_sentence(text, body)
     starts: list[int] | None = None
     sentences: tuple[Span, ...] = ()
     # Candidates stay plain tuples that sort natively in leftmost-longest order
