@@ -242,6 +242,7 @@ def _may_hold_long_sentence(text: str, body: int) -> bool:
 
 
 _LINE_BREAK = re.compile("[\n\r\v\f\x1c\x1d\x1e\x1f\x85\u2028\u2029]")
+_ODD_LINE_BREAK = re.compile("[\r\v\f\x1c\x1d\x1e\x1f\x85\u2028\u2029]")
 
 
 def lexicon_mentions(program: Program, text: str, *, doc_date: dt.date | None = None
@@ -261,17 +262,24 @@ def lexicon_mentions(program: Program, text: str, *, doc_date: dt.date | None = 
     normalizers = {e.index: get_normalizer(e.normalizer) for e in entities
                    if e.normalizer and e.normalizer != "id"}
     long_doc = _may_hold_long_sentence(text, body)
+    # Line breaks other than "\n" are rare; without them str.find is the whole test.
+    odd_breaks = _ODD_LINE_BREAK.search(text) is not None
     starts: list[int] | None = None
     sentences: tuple[Span, ...] = ()
     # Candidates stay plain tuples that sort natively in leftmost-longest order
     # (start, -end, -priority, entity, scan order); Mentions are made only for the
     # survivors.
     found: dict[str, list[tuple[Any, ...]]] = {}
+    buckets = {}                # entity index -> (its label's bucket, -priority)
+    for ed in entities:
+        buckets[ed.index] = (found.setdefault(ed.label, []), -ed.priority)
+    find = text.find
     for s, e, atom, tid, attrs, risk in scan_literals(program, text):
         ents = simple.get(atom)
         if ents is None or s < body:
             continue
-        if risk and (risk == 2 or long_doc or _LINE_BREAK.search(text, s, e)):
+        if risk and (risk == 2 or long_doc or find("\n", s, e) >= 0
+                     or (odd_breaks and _LINE_BREAK.search(text, s, e))):
             if starts is None:
                 sentences = split_sentences(text, body, max_chars=SENTENCE_MAX_CHARS)
                 starts = [x.start for x in sentences]
@@ -279,13 +287,13 @@ def lexicon_mentions(program: Program, text: str, *, doc_date: dt.date | None = 
             if i < 0 or e > sentences[i].end:
                 continue
         for ei in ents:
-            ed = entities[ei]
-            bucket = found.get(ed.label)
-            if bucket is None:
-                bucket = found[ed.label] = []
-            bucket.append((s, -e, -ed.priority, ei, len(bucket), tid, attrs))
+            bucket, neg_priority = buckets[ei]
+            bucket.append((s, -e, neg_priority, ei, len(bucket), tid, attrs))
     out: list[Mention] = []
     for label, cands in found.items():
+        if not cands:
+            continue
+
         def mention(c: tuple[Any, ...]) -> Mention:
             s, e, ed = c[0], -c[1], entities[c[3]]
             fn = normalizers.get(ed.index)
