@@ -290,6 +290,7 @@ def lexicon_mentions(program: Program, text: str, *, doc_date: dt.date | None = 
             bucket, neg_priority = buckets[ei]
             bucket.append((s, -e, neg_priority, ei, len(bucket), tid, attrs))
     out: list[Mention] = []
+    new_mention = tuple.__new__   # Mention(...) without the Python-level __new__ frame
     for label, cands in found.items():
         if not cands:
             continue
@@ -298,8 +299,8 @@ def lexicon_mentions(program: Program, text: str, *, doc_date: dt.date | None = 
             s, e, ed = c[0], -c[1], entities[c[3]]
             fn = normalizers.get(ed.index)
             htext = text[s:e]
-            return Mention(ed.label, s, e, htext, ed.name, ed.priority, c[5],
-                           fn(htext, date) if fn is not None else None, c[6])
+            return new_mention(Mention, (ed.label, s, e, htext, ed.name, ed.priority, c[5],
+                                         fn(htext, date) if fn is not None else None, c[6]))
 
         policy = program.labels[label].policy
         if policy != "longest":
@@ -311,7 +312,8 @@ def lexicon_mentions(program: Program, text: str, *, doc_date: dt.date | None = 
             if c[0] >= last:
                 out.append(mention(c))
                 last = -c[1]
-    out.sort(key=lambda m: (m.start, m.end, m.label))
+    if sum(1 for cands in found.values() if cands) > 1:   # one label: already in order
+        out.sort(key=lambda m: (m.start, m.end, m.label))
     return tuple(out)
 
 
