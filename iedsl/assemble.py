@@ -46,7 +46,7 @@ def assemble_frames(ctx: SentenceContext, *, trace: Trace | None = None) -> list
     """Every frame of one sentence (after the entities of ``ctx`` have been run)."""
     program = ctx.program
     frames: list[Frame] = []
-    for rule in program.rules:
+    for rule in rules_that_may_fire(ctx):
         started = perf_counter() if trace is not None else 0.0
         event = program.events[rule.event]
         trig_pattern = program.patterns[rule.trigger]
@@ -64,6 +64,22 @@ def assemble_frames(ctx: SentenceContext, *, trace: Trace | None = None) -> list
             # the time this rule took in this sentence (``iedsl extract --profile``)
             trace({"kind": "rule_time", "rule": rule.name, "seconds": perf_counter() - started})
     return resolve_frames(frames, {r.name: r.index for r in program.rules})
+
+
+def rules_that_may_fire(ctx: SentenceContext) -> list[RuleDef]:
+    """Rules whose trigger can start with an atom that occurs in this sentence.
+
+    Found from the atoms present rather than by asking every rule, so that rules
+    that cannot fire here cost nothing (trigger-first evaluation).
+    """
+    program = ctx.program
+    by_atom = program.rules_by_first_atom
+    chosen = set(program.rules_anywhere)
+    for atom in ctx.view.table:
+        found = by_atom.get(atom)
+        if found:
+            chosen.update(found)
+    return [program.rules[i] for i in sorted(chosen)]
 
 
 def resolve_frames(frames: list[Frame], rule_index: dict[str, int]) -> list[Frame]:

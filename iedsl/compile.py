@@ -282,6 +282,9 @@ class _Compiler:
                                  if d.kind == "not"),
             special_atoms=frozenset(i for i, d in enumerate(self.atoms)
                                     if d.kind in ("any", "not")),
+            rules_by_first_atom=self.rules_by_first_atom(rules),
+            rules_anywhere=tuple(r.index for r in rules
+                                 if self.patterns[r.trigger].first_anywhere),
             regex_atoms={d.arg: i for i, d in enumerate(self.atoms) if d.kind == "re"})
 
     def automaton(self) -> ahocorasick.Automaton:
@@ -307,6 +310,13 @@ class _Compiler:
         if len(a):
             a.make_automaton()
         return a
+
+    def rules_by_first_atom(self, rules: list[RuleDef]) -> dict[int, tuple[int, ...]]:
+        out: dict[int, list[int]] = {}
+        for r in rules:
+            for a in sorted(self.patterns[r.trigger].first):
+                out.setdefault(a, []).append(r.index)
+        return {a: tuple(rs) for a, rs in out.items()}
 
     def label_atoms(self) -> dict[str, tuple[int, ...]]:
         out: dict[str, list[int]] = {}

@@ -342,6 +342,8 @@ def find_all(p: CompiledPattern, view: View, atoms: Sequence[AtomDef]) -> list[t
     if p.alternatives is not None:
         # One atom deep: the longest occurrence at each start is the match there.
         table = view.table
+        if p.first.isdisjoint(table):
+            return []
         spans = sorted((s, -occ[0][0]) for a in p.alternatives if a in table
                        for s, occ in table[a].items())
         found = []

@@ -176,4 +176,6 @@ class Program:
     label_atoms: dict[str, tuple[int, ...]]       # label -> atoms that refer to it
     negation_atoms: tuple[tuple[int, int], ...]   # (atom, negated pattern)
     special_atoms: frozenset[int]   # `_` and negations: occur without being scanned
+    rules_by_first_atom: dict[int, tuple[int, ...]]   # atom -> rules whose trigger starts so
+    rules_anywhere: tuple[int, ...]  # rules whose trigger may start with `_` or a negation
     regex_atoms: dict[int, int]    # regex id -> atom index
