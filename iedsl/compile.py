@@ -78,6 +78,15 @@ def sentence_risk(key: str) -> int:
     return 1 if " " in key else 0
 
 
+def _atoms_of(tree: Node) -> list[int]:
+    if isinstance(tree, Atom):
+        return [tree.index]
+    if isinstance(tree, (Rep, Cap)):
+        return _atoms_of(tree.item)
+    children = tree.items if isinstance(tree, Seq) else tree.options
+    return [a for c in children for a in _atoms_of(c)]
+
+
 def compile_rules(checked: CheckedRules) -> Program:
     return _Compiler(checked).run()
 
@@ -285,6 +294,13 @@ class _Compiler:
             rules_by_first_atom=self.rules_by_first_atom(rules),
             rules_anywhere=tuple(r.index for r in rules
                                  if self.patterns[r.trigger].first_anywhere),
+            rules_label_first=tuple(r.index for r in rules if any(
+                self.atoms[a].kind == "label" for a in self.patterns[r.trigger].first)),
+            rule_labels=tuple(self.needed_labels(
+                [r.trigger, *(c.filler for c in r.clauses),
+                 *(c.via for c in r.clauses if c.via is not None)], labels, entities)
+                for r in rules),
+            cue_labels=self.needed_labels([c.pattern for c in cues], labels, entities),
             regex_atoms={d.arg: i for i, d in enumerate(self.atoms) if d.kind == "re"})
 
     def automaton(self) -> ahocorasick.Automaton:
@@ -310,6 +326,28 @@ class _Compiler:
         if len(a):
             a.make_automaton()
         return a
+
+    def needed_labels(self, patterns: list[int], labels: dict[str, LabelDef],
+                      entities: list[EntityDef]) -> frozenset[str]:
+        """Labels whose mentions these patterns may consult, with their dependencies."""
+        out: set[str] = set()
+        todo = list(patterns)
+        seen_patterns: set[int] = set()
+        while todo:
+            pid = todo.pop()
+            if pid in seen_patterns:
+                continue
+            seen_patterns.add(pid)
+            for atom in _atoms_of(self.patterns[pid].tree):
+                d = self.atoms[atom]
+                if d.kind == "not":
+                    todo.append(d.arg)
+                elif d.kind == "label":
+                    for lab in d.arg:
+                        if lab in labels and lab not in out:
+                            out.add(lab)
+                            todo.extend(entities[ei].pattern for ei in labels[lab].entities)
+        return frozenset(out)
 
     def rules_by_first_atom(self, rules: list[RuleDef]) -> dict[int, tuple[int, ...]]:
         out: dict[int, list[int]] = {}

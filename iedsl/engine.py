@@ -185,7 +185,7 @@ class Engine:
 
 
 def iter_sentences(program: Program, text: str, *, doc_date: dt.date | None = None,
-                   all_sentences: bool = False,
+                   all_sentences: bool = False, demand: bool = False,
                    regex_timeout: float | None = DEFAULT_REGEX_TIMEOUT
                    ) -> tuple[dt.date | None, tuple[Span, ...], list[Hit],
                               Iterator[SentenceContext]]:
@@ -193,7 +193,9 @@ def iter_sentences(program: Program, text: str, *, doc_date: dt.date | None = No
 
     Only sentences holding an occurrence of a trigger's first atom are examined
     (trigger-first evaluation), unless ``all_sentences`` or a trigger can start with
-    any token.
+    any token.  With ``demand``, a sentence computes only the entity labels that the
+    rules able to fire there (and the cues) need; frames are the same, mentions of
+    other labels are not computed.
     """
     header_date, body = read_date_header(text)
     date = doc_date or header_date
@@ -215,7 +217,7 @@ def iter_sentences(program: Program, text: str, *, doc_date: dt.date | None = No
     def contexts() -> Iterator[SentenceContext]:
         for i in todo:
             ctx = SentenceContext(program, text, i, sentences[i], buckets[i], date)
-            ctx.run_entities()
+            ctx.run_entities(needed_labels(program, ctx) if demand else None)
             yield ctx
 
     return date, sentences, hits, contexts()
@@ -317,12 +319,31 @@ def lexicon_mentions(program: Program, text: str, *, doc_date: dt.date | None = 
     return tuple(out)
 
 
+def needed_labels(program: Program, ctx: SentenceContext) -> frozenset[str]:
+    """Labels the rules that may fire in this sentence need (before entities run).
+
+    A rule whose trigger starts with a label is counted in whatever the sentence
+    holds, since its label's mentions are not known yet.
+    """
+    rules = set(program.rules_label_first) | set(program.rules_anywhere)
+    by_atom = program.rules_by_first_atom
+    for atom in ctx.view.table:
+        found = by_atom.get(atom)
+        if found:
+            rules.update(found)
+    needed = set(program.cue_labels)
+    for r in rules:
+        needed |= program.rule_labels[r]
+    return frozenset(needed)
+
+
 def analyze_document(program: Program, text: str, *, doc_date: dt.date | None = None,
                      all_sentences: bool = False,
                      regex_timeout: float | None = DEFAULT_REGEX_TIMEOUT,
                      trace: Trace | None = None) -> Analysis:
     date, sentences, hits, contexts = iter_sentences(
         program, text, doc_date=doc_date, all_sentences=all_sentences,
+        demand=not all_sentences,
         regex_timeout=regex_timeout)
     mentions: list[Mention] = []
     frames: list[Frame] = []
@@ -330,7 +351,7 @@ def analyze_document(program: Program, text: str, *, doc_date: dt.date | None = 
     for ctx in contexts:
         examined.append(ctx.index)
         for label in program.label_order:
-            mentions.extend(ctx.mentions[label])
+            mentions.extend(ctx.mentions.get(label, ()))
         frames.extend(assemble_frames(ctx, trace=trace))
     mentions.sort(key=lambda m: (m.start, m.end, m.label))
     return Analysis(text, date, sentences, tuple(hits), tuple(mentions), tuple(frames),

@@ -178,4 +178,7 @@ class Program:
     special_atoms: frozenset[int]   # `_` and negations: occur without being scanned
     rules_by_first_atom: dict[int, tuple[int, ...]]   # atom -> rules whose trigger starts so
     rules_anywhere: tuple[int, ...]  # rules whose trigger may start with `_` or a negation
+    rules_label_first: tuple[int, ...]   # rules whose trigger may start with a label
+    rule_labels: tuple[frozenset[str], ...]   # rule -> labels it needs, with dependencies
+    cue_labels: frozenset[str]      # labels the cues need, with dependencies
     regex_atoms: dict[int, int]    # regex id -> atom index

@@ -135,10 +135,13 @@ class SentenceContext:
         return out
 
     # ------------------------------------------------------------- entities
-    def run_entities(self) -> None:
-        """Mentions of every label, dependencies first; label atoms join the view."""
+    def run_entities(self, only: frozenset[str] | None = None) -> None:
+        """Mentions of every label (or of those in ``only``, which must be closed
+        under dependencies), dependencies first; label atoms join the view."""
         program = self.program
         for label in program.label_order:
+            if only is not None and label not in only:
+                continue
             ldef = program.labels[label]
             found: list[tuple[Mention, int]] = []
             for ei in ldef.entities:
