@@ -79,14 +79,10 @@ class MergedArgument:
     value: Any = None
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"role": self.role, "start": self.start, "end": self.end,
-                               "text": self.text, "mention": self.mention}
-        if self.label is not None:
-            out["label"] = self.label
-        if self.id is not None:
-            out["id"] = self.id
-        if self.value is not None:
-            out["value"] = self.value
+        """An argument in the EVENTS.md shape, plus the mention it came from."""
+        out = Argument(self.role, self.start, self.end, self.text, self.label, self.id,
+                       self.value).to_dict()
+        out["mention"] = self.mention
         return out
 
 
