@@ -87,6 +87,10 @@ def _atoms_of(tree: Node) -> list[int]:
     return [a for c in children for a in _atoms_of(c)]
 
 
+def _attrs_text(attrs: tuple[tuple[str, Any], ...]) -> str:
+    return " [" + ", ".join(f"{k}={v}" for k, v in attrs) + "]"
+
+
 def compile_rules(checked: CheckedRules) -> Program:
     return _Compiler(checked).run()
 
@@ -99,7 +103,7 @@ class _Compiler:
         # key -> [(source, term_id, attrs, check, folds)]
         self.entries: dict[str, list[tuple[Any, ...]]] = {}
         self.regexes: list[RegexDef] = []
-        self.regex_index: dict[tuple[str, str], int] = {}
+        self.regex_index: dict[tuple[Any, ...], int] = {}
         self.atoms: list[AtomDef] = []
         self.atom_index: dict[tuple[str, Any], int] = {}
         self.patterns: list[CompiledPattern] = []
@@ -156,14 +160,14 @@ class _Compiler:
                 self.n_terms += 1
         return idx
 
-    def literal_source(self, text: str) -> int:
-        key = ("lit", text)
+    def literal_source(self, text: str, attrs: tuple[tuple[str, Any], ...] = ()) -> int:
+        key = ("lit", text, attrs)
         if key in self.source_index:
             return self.source_index[key]
         idx = len(self.sources)
         self.sources.append(SourceDef(text, literal=True))
         self.source_index[key] = idx
-        self.add_term(idx, text, ALL_FOLDS, None, ())
+        self.add_term(idx, text, ALL_FOLDS, None, attrs)
         return idx
 
     # ---------------------------------------------------------------- atoms
@@ -178,20 +182,23 @@ class _Compiler:
 
     def lower(self, p: n.Pattern) -> Node:
         if isinstance(p, n.Literal):
-            return self.atom("src", self.literal_source(p.text), f'"{p.text}"')
+            shown = f'"{p.text}"' + (_attrs_text(p.attrs) if p.attrs else "")
+            return self.atom("src", self.literal_source(p.text, p.attrs), shown)
         if isinstance(p, n.Ref):
             if p.name in self.c.lexicons:
                 return self.atom("src", self.lexicon_source(p.name), f"@{p.name}")
             return self.lower(self.c.patterns[p.name].pattern)
         if isinstance(p, n.Regex):
-            key = (p.pattern, p.flags)
+            key = (p.pattern, p.flags, p.attrs)
             ri = self.regex_index.get(key)
             if ri is None:
                 ri = len(self.regexes)
                 self.regexes.append(RegexDef(p.pattern, p.flags, p.where.describe(),
-                                             self.owner, compile_regex(p.pattern, p.flags)))
+                                             self.owner, compile_regex(p.pattern, p.flags),
+                                             p.attrs))
                 self.regex_index[key] = ri
-            return self.atom("re", ri, f"/{p.pattern}/{p.flags}")
+            shown = f"/{p.pattern}/{p.flags}" + (_attrs_text(p.attrs) if p.attrs else "")
+            return self.atom("re", ri, shown)
         if isinstance(p, n.LabelRef):
             return self.atom("label", self.c.descendants.get(p.label, frozenset({p.label})),
                              p.label)

@@ -25,15 +25,21 @@ class Where:
 # ------------------------------------------------------------------ patterns
 @dataclass(frozen=True, slots=True)
 class Literal:
+    """``"text"`` or ``"text" [key=value, ...]`` (attributes it lends to a match)."""
+
     text: str
     where: Where = field(compare=False)
+    attrs: tuple[tuple[str, str | int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Regex:
+    """``/pattern/flags`` or ``/pattern/flags [key=value, ...]``."""
+
     pattern: str
     flags: str
     where: Where = field(compare=False)
+    attrs: tuple[tuple[str, str | int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

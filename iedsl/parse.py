@@ -341,14 +341,16 @@ class _ToNodes(Transformer):
         return lo, int(ints[1]) if len(ints) > 1 else None
 
     def literal(self, meta: Any, children: list[Any]) -> n.Literal:
-        return n.Literal(unescape_string(children[0]), self._tok_where(children[0]))
+        attrs = children[1] if len(children) > 1 else ()
+        return n.Literal(unescape_string(children[0]), self._tok_where(children[0]), attrs)
 
     def regex(self, meta: Any, children: list[Any]) -> n.Regex:
         tok = children[0]
         text = str(tok)
         close = text.rfind("/")
         body = text[1:close].replace("\\/", "/")
-        return n.Regex(body, text[close + 1:], self._tok_where(tok))
+        attrs = children[1] if len(children) > 1 else ()
+        return n.Regex(body, text[close + 1:], self._tok_where(tok), attrs)
 
     def ref(self, meta: Any, children: list[Any]) -> n.Ref:
         return n.Ref(str(children[1]), self._where(meta))

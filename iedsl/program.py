@@ -46,6 +46,7 @@ class RegexDef:
     where: str
     owner: str
     compiled: regex.Pattern[str] = field(compare=False, repr=False)
+    attrs: tuple[tuple[str, Any], ...] = ()    # lent to every match
 
 
 @dataclass(frozen=True, slots=True)

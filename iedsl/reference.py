@@ -43,7 +43,7 @@ def reference_analyze(program: Program, text: str, doc_date: dt.date | None = No
     for ri, rdef in enumerate(program.regexes):
         atom = program.regex_atoms.get(ri)
         if atom is not None:
-            regex_hits += [(m.start(), m.end(), atom, None, (), 2)
+            regex_hits += [(m.start(), m.end(), atom, None, rdef.attrs, 2)
                            for m in rdef.compiled.finditer(text) if m.end() > m.start()]
     mentions: list[Mention] = []
     frames: list[Frame] = []

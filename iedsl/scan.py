@@ -78,10 +78,11 @@ def scan_regexes(program: Program, text: str, *,
         if atom is None:
             continue
         try:
+            attrs = rdef.attrs
             for m in rdef.compiled.finditer(text, timeout=regex_timeout):
                 s, e = m.span()
                 if e > s:
-                    hits.append((s, e, atom, None, (), 2))
+                    hits.append((s, e, atom, None, attrs, 2))
         except TimeoutError:
             raise RegexTimeoutError(Diagnostic(
                 "D004", f"regex /{rdef.pattern}/ of {rdef.owner} ({rdef.where}) ran longer "

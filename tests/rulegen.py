@@ -60,8 +60,9 @@ def lexicon(draw: st.DrawFn, name: str) -> str:
 
 
 def patterns(labels: list[str], lexicons: list[str], depth: int = 2) -> st.SearchStrategy[str]:
-    atoms = [st.sampled_from([w for w in WORDS if w != "\\"]).map(quote),
-             st.sampled_from(REGEXES).map(lambda r: f"/{r}/")]
+    attrs = st.sampled_from(["", "", " [mode=air]", " [mode=drone]"])
+    atoms = [st.tuples(st.sampled_from(WORDS).map(quote), attrs).map("".join),
+             st.tuples(st.sampled_from(REGEXES).map(lambda r: f"/{r}/"), attrs).map("".join)]
     if lexicons:
         atoms.append(st.sampled_from(lexicons).map(lambda n: "@" + n))
     if labels:

@@ -106,3 +106,13 @@ def test_higher_priority_rule_wins_the_trigger() -> None:
 def test_mentions_never_cross_sentences() -> None:
     assert mentions('entity X = "Gen" "." "Smith" | "end" "." "Next"',
                     "Gen. Smith came at the end. Next day.") == ["Gen. Smith"]
+
+
+def test_literals_and_regexes_lend_attributes_to_triggers() -> None:
+    eng = iedsl.Engine.from_string(
+        'event E { mode: air | ground | none = none }\n'
+        'rule r for E { trigger = "opened" "fire" [mode=ground] | /strafed/ [mode=air] | "hit" }')
+    got = [(f.trigger_text, f.attributes["mode"])
+           for t in ("Gunmen opened fire.", "Jets strafed the road.", "It hit.")
+           for f in eng.extract(t).frames]
+    assert got == [("opened fire", "ground"), ("strafed", "air"), ("hit", "none")]
