@@ -25,6 +25,7 @@ Semantics (pinned by the reference interpreter and its property tests):
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from time import perf_counter
 from typing import Any
@@ -150,30 +151,64 @@ def fill_rule(ctx: SentenceContext, rule: RuleDef, event: EventDef, ts: int, te:
 def fill_clause(ctx: SentenceContext, rule: RuleDef, clause: ClauseDef, ts: int, te: int,
                 used: list[tuple[int, int]], repeats: bool, trace: Trace | None
                 ) -> list[Candidate]:
-    cands = ctx.candidates(clause.filler, f"{rule.name}.{clause.role}")
-    via = ctx.matches(clause.via) if clause.via is not None else None
-    trig_clause = ctx.clause_of(ts) if clause.scope is Scope.CLAUSE else None
-    ok: list[tuple[int, int, Candidate]] = []
-    for c in cands:
-        reason = _reject(ctx, clause, c, ts, te, used, via, trig_clause)
-        if trace is not None:
+    """The candidates a clause takes for the trigger at ``[ts, te)``.
+
+    Candidates are disjoint and in text order, so the ones on each side of the
+    trigger, and those within N tokens, are index ranges found by bisection; they
+    are visited nearest first and a single-valued role stops at the first that
+    passes.  A sentence with thousands of triggers and mentions stays cheap.
+    """
+    cands, starts, ends = ctx.candidate_index(clause.filler, f"{rule.name}.{clause.role}")
+    if trace is not None:
+        via_spans = ctx.matches(clause.via) if clause.via is not None else None
+        trig_clause = ctx.clause_of(ts) if clause.scope is Scope.CLAUSE else None
+        for c in cands:
             trace({"kind": "candidate", "rule": rule.name, "role": clause.role,
                    "clause": clause.text, "span": (c.start, c.end), "label": c.label,
-                   "rejected": reason})
-        if reason is None:
-            side = _side(c, ts, te)
-            assert side is not None
-            ok.append((_gap(c, side, ts, te), c.ts, c))
-    ok.sort(key=lambda x: (x[0], x[1]))
+                   "rejected": _reject(ctx, clause, c, ts, te, used, via_spans, trig_clause)})
+    if not cands:
+        return []
+    within = clause.within
+    # before the trigger: cands[lo_b:hi_b], nearest last; after it: cands[lo_a:hi_a]
+    hi_b = bisect.bisect_right(ends, ts) if clause.position is not Position.AFTER else 0
+    lo_b = bisect.bisect_left(ends, ts - within) if within is not None else 0
+    lo_a = bisect.bisect_left(starts, te) if clause.position is not Position.BEFORE \
+        else len(cands)
+    hi_a = bisect.bisect_right(starts, te + within) if within is not None else len(cands)
+    by_end, by_start = ctx.via_index(clause.via) if clause.via is not None else ({}, {})
+    trig_clause = ctx.clause_of(ts) if clause.scope is Scope.CLAUSE else None
+
+    def passes(c: Candidate, before: bool) -> bool:
+        if any(c.ts < e and s < c.te for s, e in used):
+            return False
+        if trig_clause is not None and not (ctx.clause_of(c.ts) == trig_clause
+                                            == ctx.clause_of(c.te - 1)):
+            return False
+        if clause.via is not None:
+            if before:
+                ve = by_start.get(c.te)
+                return ve is not None and ve <= ts
+            vs = by_end.get(c.ts)
+            return vs is not None and vs >= te
+        return True
+
     chosen: list[Candidate] = []
-    for _, _, c in ok:
-        if _overlaps(c, [(k.ts, k.te) for k in chosen]):
-            continue
-        chosen.append(c)
-        if not repeats:
-            break
+    i, j = hi_b - 1, max(lo_a, 0)
+    while i >= lo_b or j < hi_a:
+        # nearest first; on equal distance the one before the trigger (leftmost)
+        take_before = j >= hi_a or (i >= lo_b and ts - ends[i] <= starts[j] - te)
+        if take_before:
+            c, before = cands[i], True
+            i -= 1
+        else:
+            c, before = cands[j], False
+            j += 1
+        if passes(c, before):
+            chosen.append(c)
+            if not repeats:
+                return chosen
     if repeats and chosen:
-        chosen = _coordinate(ctx, clause, cands, chosen, ts, te, used, trig_clause)
+        chosen = _coordinate(ctx, cands, starts, chosen, ts, te, used, trig_clause)
     return chosen
 
 
@@ -205,7 +240,7 @@ def _reject(ctx: SentenceContext, clause: ClauseDef, c: Candidate, ts: int, te: 
     return None
 
 
-def _coordinate(ctx: SentenceContext, clause: ClauseDef, cands: list[Candidate],
+def _coordinate(ctx: SentenceContext, cands: list[Candidate], starts: list[int],
                 chosen: list[Candidate], ts: int, te: int, used: list[tuple[int, int]],
                 trig_clause: int | None) -> list[Candidate]:
     """Add the candidates listed together with a taken one ("Iraq and Syria", "A, B, and C").
@@ -218,36 +253,44 @@ def _coordinate(ctx: SentenceContext, clause: ClauseDef, cands: list[Candidate],
     Iran launched ...").
     """
     out = list(chosen)
+    taken = {c.ts for c in chosen}     # candidates are disjoint: a start names one
     for seed in chosen:
-        side = _side(seed, ts, te)
+        after = seed.ts >= te
+        step = 1 if after else -1
         chain: list[Candidate] = []
         kinds: list[str] = []
+        k = bisect.bisect_left(starts, seed.ts)
         c = seed
         while True:
             nxt = None
-            for c2 in sorted(cands, key=lambda k: k.ts, reverse=side is Position.BEFORE):
-                if c2 in out or c2 in chain or _overlaps(c2, used):
+            m = k + step
+            while 0 <= m < len(cands):     # the nearest candidate further out
+                c2 = cands[m]
+                m += step
+                if c2.ts in taken or any(c2.ts < e and s < c2.te for s, e in used):
                     continue
-                if _overlaps(c2, [(k.ts, k.te) for k in out + chain]):
-                    continue
-                if _side(c2, ts, te) is not side:
+                if (c2.ts >= te) is not after or (not after and c2.te > ts):
                     continue
                 if trig_clause is not None and ctx.clause_of(c2.ts) != trig_clause:
                     continue
-                lo, hi = (c.te, c2.ts) if side is Position.AFTER else (c2.te, c.ts)
+                lo, hi = (c.te, c2.ts) if after else (c2.te, c.ts)
                 if hi <= lo:
                     continue
-                kind = link_kind([ctx.token_text(i).lower() for i in range(lo, hi)])
+                kind = link_kind([ctx.token_text(x).lower() for x in range(lo, hi)])
                 if kind is not None:
-                    nxt = (c2, kind)
+                    nxt = (c2, kind, m - step)
                 break
             if nxt is None:
                 break
             chain.append(nxt[0])
             kinds.append(nxt[1])
-            c = nxt[0]
-        out.extend(chain[:list_links(kinds, side is Position.AFTER)])
-    out.sort(key=lambda k: k.ts)
+            taken.add(nxt[0].ts)
+            c, k = nxt[0], nxt[2]
+        keep = list_links(kinds, after)
+        out.extend(chain[:keep])
+        for dropped in chain[keep:]:
+            taken.discard(dropped.ts)
+    out.sort(key=lambda x: x.ts)
     return out
 
 

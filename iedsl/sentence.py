@@ -61,6 +61,8 @@ class SentenceContext:
         self._matches: dict[int, list[tuple[int, int]]] = {}
         self._candidates: dict[tuple[int, str], list[Candidate]] = {}
         self._clauses: list[int] | None = None
+        self._index: dict[tuple[int, str, str], Any] = {}
+        self._via: dict[int, tuple[dict[int, int], dict[int, int]]] = {}
         self._label_atoms = program.label_atoms
 
     def _negation(self, pattern: int) -> Any:
@@ -134,6 +136,27 @@ class SentenceContext:
         self._candidates[(pattern, rule)] = out
         return out
 
+    def candidate_index(self, pattern: int, rule: str
+                        ) -> tuple[list[Candidate], list[int], list[int]]:
+        """Candidates with their start and end token lists, for bisecting.
+
+        Leftmost-longest matches are disjoint and in order, so both lists are sorted.
+        """
+        key = (pattern, rule, "index")
+        found = self._index.get(key)
+        if found is None:
+            cands = self.candidates(pattern, rule)
+            found = self._index[key] = (cands, [c.ts for c in cands], [c.te for c in cands])
+        return found
+
+    def via_index(self, pattern: int) -> tuple[dict[int, int], dict[int, int]]:
+        """Matches of a via pattern by end (-> start) and by start (-> end)."""
+        found = self._via.get(pattern)
+        if found is None:
+            spans = self.matches(pattern)
+            found = self._via[pattern] = ({e: s for s, e in spans}, {s: e for s, e in spans})
+        return found
+
     # ------------------------------------------------------------- entities
     def run_entities(self, only: frozenset[str] | None = None) -> None:
         """Mentions of every label (or of those in ``only``, which must be closed
@@ -157,6 +180,8 @@ class SentenceContext:
                     self.view.add(ai, ts, te, m)
             self._matches.clear()
             self._candidates.clear()
+            self._index.clear()
+            self._via.clear()
         self.view.finish()
 
     def _tok_span(self, m: Mention) -> tuple[int, int]:

@@ -146,3 +146,14 @@ def test_python_extensions_are_called_by_name(tmp_path, monkeypatch) -> None:
 
 def test_bundled_rules_path_exists() -> None:
     assert iedsl.bundled_rules().is_dir()
+
+
+def test_hostile_document_with_thousands_of_triggers_in_one_sentence() -> None:
+    """Role filling bisects instead of scanning every candidate for every trigger, so
+    a list-like sentence of 1,000 triggers and 2,000 mentions finishes (it once took
+    minutes); every trigger still gets its frame and its neighbours as arguments."""
+    engine = iedsl.Engine.load()
+    result = engine.process("US strikes Iraq " * 1000, doc_id="hostile")
+    assert result.ok and len(result.frames) == 1000
+    first = result.frames[0]
+    assert [(a.role, a.text) for a in first.args] == [("attacker", "US"), ("place", "Iraq")]
