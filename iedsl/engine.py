@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,14 +122,21 @@ class Engine:
     # -------------------------------------------------------------- running
     def extract(self, text: str, *, doc_id: str = "doc", doc_date: dt.date | None = None,
                 regex_timeout: float | None = DEFAULT_REGEX_TIMEOUT,
+                time_limit: float | None = None,
                 trace: Trace | None = None) -> DocumentResult:
-        """Frames of one document.  Raises :class:`DocumentError` if it cannot be done."""
-        a = self.analyze(text, doc_date=doc_date, regex_timeout=regex_timeout, trace=trace)
+        """Frames of one document.  Raises :class:`DocumentError` if it cannot be done.
+
+        ``time_limit`` (seconds) bounds the work on one document; past it, between two
+        sentences, the document fails with D007 (a regex has its own limit).
+        """
+        a = self.analyze(text, doc_date=doc_date, regex_timeout=regex_timeout,
+                         time_limit=time_limit, trace=trace)
         return DocumentResult(doc_id, a.frames, a.date)
 
     def process(self, text: str | bytes, *, doc_id: str = "doc",
                 doc_date: dt.date | None = None, max_chars: int = DEFAULT_MAX_CHARS,
                 regex_timeout: float | None = DEFAULT_REGEX_TIMEOUT,
+                time_limit: float | None = None,
                 trace: Trace | None = None) -> DocumentResult:
         """Like :meth:`extract`, but a bad document becomes an error record, never raises.
 
@@ -148,7 +156,8 @@ class Engine:
                     "D003", f"document has {len(text)} characters, above the limit of "
                     f"{max_chars}"))
             return self.extract(text, doc_id=doc_id, doc_date=doc_date,
-                                regex_timeout=regex_timeout, trace=trace)
+                                regex_timeout=regex_timeout, time_limit=time_limit,
+                                trace=trace)
         except IedslError as exc:
             d = exc.diagnostics[0]
             return DocumentResult(doc_id, (), None,
@@ -178,9 +187,11 @@ class Engine:
 
     def analyze(self, text: str, *, doc_date: dt.date | None = None, all_sentences: bool = False,
                 regex_timeout: float | None = DEFAULT_REGEX_TIMEOUT,
+                time_limit: float | None = None,
                 trace: Trace | None = None) -> Analysis:
         return analyze_document(self.program, text, doc_date=doc_date,
                                 all_sentences=all_sentences, regex_timeout=regex_timeout,
+                                time_limit=time_limit,
                                 trace=trace)
 
 
@@ -340,7 +351,9 @@ def needed_labels(program: Program, ctx: SentenceContext) -> frozenset[str]:
 def analyze_document(program: Program, text: str, *, doc_date: dt.date | None = None,
                      all_sentences: bool = False,
                      regex_timeout: float | None = DEFAULT_REGEX_TIMEOUT,
+                     time_limit: float | None = None,
                      trace: Trace | None = None) -> Analysis:
+    deadline = None if time_limit is None else time.monotonic() + time_limit
     date, sentences, hits, contexts = iter_sentences(
         program, text, doc_date=doc_date, all_sentences=all_sentences,
         demand=not all_sentences,
@@ -353,6 +366,12 @@ def analyze_document(program: Program, text: str, *, doc_date: dt.date | None = 
         for label in program.label_order:
             mentions.extend(ctx.mentions.get(label, ()))
         frames.extend(assemble_frames(ctx, trace=trace))
+        if deadline is not None and time.monotonic() > deadline:
+            raise DocumentError(Diagnostic(
+                "D007", f"document took longer than its time limit of {time_limit} s "
+                f"(stopped after sentence {ctx.index + 1} of {len(sentences)})",
+                hint="raise the limit, or look for a rule that is slow on this text "
+                "(iedsl extract --profile)"))
     mentions.sort(key=lambda m: (m.start, m.end, m.label))
     return Analysis(text, date, sentences, tuple(hits), tuple(mentions), tuple(frames),
                     tuple(examined))

@@ -157,3 +157,12 @@ def test_hostile_document_with_thousands_of_triggers_in_one_sentence() -> None:
     assert result.ok and len(result.frames) == 1000
     first = result.frames[0]
     assert [(a.role, a.text) for a in first.args] == [("attacker", "US"), ("place", "Iraq")]
+
+
+def test_document_time_limit_gives_an_error_record() -> None:
+    engine = iedsl.Engine.load()
+    text = "US strikes Iraq. " * 400
+    rec = engine.process(text, doc_id="slow", time_limit=0.0)
+    assert rec.error is not None and rec.error["code"] == "D007"
+    assert "time limit" in rec.error["message"]
+    assert engine.process(text, doc_id="fine", time_limit=60.0).ok
