@@ -20,6 +20,7 @@ from typing import Any
 
 from . import corpus, machine, suites
 from .lexicons import build_lexicons
+from .measure import IDLE_LOAD, wait_idle
 from .peers import METHODS
 from .plot import plot_throughput
 from .report import markdown, print_summary
@@ -31,7 +32,6 @@ DOC, PNG = REPO / "docs" / "performance.md", REPO / "docs" / "performance.png"
 SECTIONS = ("lexicon", "pack", "gating", "cli", "parallel", "linearity")
 FULL_SIZES = [1_000, 10_000, 100_000, 1_000_000]
 QUICK_SIZES = [1_000, 100_000]
-IDLE_LOAD = 0.5
 
 
 def _sizes(text: str) -> list[int]:
@@ -69,7 +69,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    help="regenerate docs/performance.md and .png (default: yes unless --quick)")
     p.add_argument("--wait-idle", type=float, default=0.0, metavar="SECONDS",
                    help="first wait up to SECONDS for the 1-minute load average to fall "
-                   f"below {IDLE_LOAD} (the machine may be shared)")
+                   f"below {IDLE_LOAD}, and again before the wall-clock sections")
     p.add_argument("--report-only", action="store_true",
                    help="only regenerate the report and plot from the results file")
     p.add_argument("--workdir", type=Path,
@@ -99,6 +99,7 @@ def make_config(args: argparse.Namespace) -> suites.Config:
         system_repeats=1 if q else (args.repeats or 3),
         gating_mb=0.5 if q else 2.0,
         workdir=args.workdir,
+        wait_idle=args.wait_idle,
         quick=q,
         methods=args.methods.split(",") if args.methods else list(suites.SWEEP),
     )
@@ -106,17 +107,6 @@ def make_config(args: argparse.Namespace) -> suites.Config:
 
 def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
-
-
-def wait_idle(seconds: float) -> None:
-    """Wait (up to ``seconds``) for other work to finish; warn if it does not."""
-    deadline = time.monotonic() + seconds
-    while os.getloadavg()[0] >= IDLE_LOAD and time.monotonic() < deadline:
-        time.sleep(5)
-    load = os.getloadavg()[0]
-    if load >= IDLE_LOAD:
-        log(f"warning: 1-minute load average is {load:.1f} on {os.cpu_count()} cores; "
-            "other work will slow wall-clock figures (rates use CPU time)")
 
 
 def run(cfg: suites.Config, sections: list[str], previous: dict[str, Any]) -> dict[str, Any]:
@@ -192,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.merge and path.is_file():
         previous = json.loads(path.read_text(encoding="utf-8"))
     cfg = make_config(args)
-    wait_idle(args.wait_idle)
+    wait_idle(args.wait_idle, log)
     results = run(cfg, args.sections.split(","), previous)
     write_outputs(results, path, docs)
     log(f"done in {results['elapsed_s'] / 60:.1f} min")

@@ -161,3 +161,24 @@ def time_command(cmd: Sequence[str], *, env: Mapping[str, str] | None = None,
         err.seek(0)
         tail = err.read().decode("utf-8", "replace").strip().splitlines()[-3:]
     return wall, usage.ru_maxrss * 1024 / 1e6, code, " | ".join(tail)
+
+
+#: Below this 1-minute load average the machine counts as idle.
+IDLE_LOAD = 0.5
+
+
+def wait_idle(seconds: float, log: Callable[[str], None]) -> float:
+    """Wait up to ``seconds`` for other work to finish; warn if it does not.
+
+    Wall-clock figures (CLI start-up, ``-j 2``) need both cores free; on a shared
+    machine the best the harness can do is wait for a quiet moment and say so when
+    there was none.  Returns the load average it ended with.
+    """
+    deadline = time.monotonic() + seconds
+    while os.getloadavg()[0] >= IDLE_LOAD and time.monotonic() < deadline:
+        time.sleep(5)
+    load = os.getloadavg()[0]
+    if load >= IDLE_LOAD:
+        log(f"  (1-minute load average is {load:.1f} on {os.cpu_count()} cores: other work "
+            "is running, wall-clock figures will suffer)")
+    return load

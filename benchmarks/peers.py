@@ -190,9 +190,19 @@ class SpacyTokenizer(Method):
 
 
 def _add_phrases(nlp: Any, matcher: Any, key: str, terms: list[str]) -> None:
+    """Add ``terms`` under ``key``, tokenized by a helper pipeline sharing the vocabulary.
+
+    Tokenizing 10k+ terms with ``nlp``'s own tokenizer leaves it two to four times
+    slower on all later text (spaCy 3.8; a cache flush does not help).  A second
+    blank pipeline on the same vocabulary makes identical pattern docs without that,
+    so the peer is measured at its best.
+    """
+    import spacy
+
+    helper: Any = spacy.blank("en", vocab=nlp.vocab)
     batch = 20_000
     for i in range(0, len(terms), batch):
-        matcher.add(key, list(nlp.tokenizer.pipe(terms[i:i + batch])))
+        matcher.add(key, list(helper.tokenizer.pipe(terms[i:i + batch])))
 
 
 class SpacyPhrase(Method):
@@ -222,11 +232,12 @@ class SpacyPack(Method):
     """spaCy doing the pack's lexicon and trigger work: PhraseMatcher + Matcher.
 
     The PhraseMatcher gets every lexicon of the pack, TSV and inline, one key each
-    (the lexicon work); the Matcher gets every literal a trigger can start with, the
-    one-token ones as a single ``LOWER IN [...]`` pattern, the others as token
-    sequences (the trigger work), as a spaCy user would write them.  That is the
-    matching part of the pack only: iedsl also runs regexes, fills roles and writes
-    JSON frames.
+    (the lexicon work); the trigger words, every literal a trigger can start with, go
+    to a Matcher as one ``LOWER IN [...]`` token pattern, and the multiword ones to
+    the PhraseMatcher (a Matcher with one pattern per phrase is many times slower,
+    since it tries every pattern at every token; nobody would write that).  That is
+    the matching part of the pack only: iedsl also runs regexes, fills roles and
+    writes JSON frames.
     """
 
     key, label, uses_lexicon = "spacy_pack", "spaCy tokenizer + PhraseMatcher + Matcher", False
@@ -244,15 +255,17 @@ class SpacyPack(Method):
                 _add_phrases(self.nlp, self.phrases, name, [t for t, _ in read_tsv(path)])
         for name, literals in sorted(vocab.inline.items()):
             _add_phrases(self.nlp, self.phrases, name, list(literals))
+        helper = _blank()
         singles: list[str] = []
-        patterns: list[list[dict[str, Any]]] = []
+        phrases: list[str] = []
         for lit in vocab.triggers:
-            toks = [t.lower_ for t in self.nlp.tokenizer(lit)]
+            toks = [t.lower_ for t in helper.tokenizer(lit)]
             if len(toks) == 1:
                 singles.append(toks[0])
             elif toks:
-                patterns.append([{"LOWER": t} for t in toks])
-        self.matcher.add("TRIGGER", [[{"LOWER": {"IN": singles}}], *patterns])
+                phrases.append(lit)
+        self.matcher.add("TRIGGER", [[{"LOWER": {"IN": singles}}]])
+        _add_phrases(self.nlp, self.phrases, "TRIGGER_PHRASE", phrases)
         self.info = {"lexicons": len(vocab.tsv_files) + len(vocab.inline),
                       "trigger_literals": len(vocab.triggers)}
 
