@@ -142,9 +142,12 @@ def markdown(results: dict[str, Any], verdicts: Sequence[Verdict], png: str) -> 
         "",
         "```sh",
         "pip install -e '.[bench]'",
-        "python -m benchmarks                 # full run, about 15 minutes",
-        "python -m benchmarks --quick         # two-minute smoke run",
-        "python -m benchmarks --sizes 1000,100000 --spacy-1m   # choose sizes; spaCy at 1M",
+        "python -m benchmarks                 # full run, 10-20 minutes",
+        "python -m benchmarks --quick         # two-minute smoke run (results/quick.json)",
+        "python -m benchmarks --sizes 1k,100k --spacy-1m       # choose sizes; spaCy above 100k",
+        "python -m benchmarks --sections pack,gating --merge   # re-run sections into latest.json",
+        "python -m benchmarks --wait-idle 300 # wait for a quiet machine first",
+        "python -m benchmarks.profile         # cProfile of iedsl on the same text",
         "```",
         "",
         "Each measurement runs in a fresh child process (`benchmarks/worker.py`), so one",
@@ -192,15 +195,23 @@ def markdown(results: dict[str, Any], verdicts: Sequence[Verdict], png: str) -> 
         "- **flashtext**: `KeywordProcessor(case_sensitive=False)`, `extract_keywords(doc, "
         "span_info=True)`.",
         "- **spaCy**: `spacy.blank('en')`; the tokenizer alone, and tokenizer + "
-        "`PhraseMatcher(attr='LOWER')` with `filter_spans` and an id lookup. For the pack, "
+        "`PhraseMatcher(attr='LOWER')` with `filter_spans` and an id lookup. Patterns are "
+        "tokenized by a second blank pipeline on the same vocabulary: tokenizing 10k terms "
+        "with the main tokenizer leaves it 2-4× slower on all later text (spaCy 3.8), and "
+        "each peer is measured at its best. For the pack, "
         "the PhraseMatcher holds every lexicon of the pack (TSV files and inline lists, one "
         "key each) and a `Matcher` holds every literal a trigger can start with (one "
         "`LOWER IN [...]` pattern for the one-token ones, token sequences for the others), "
         "read from the rule files by `benchmarks/pack.py`; the pack's regexes, role filling "
         "and frames have no spaCy counterpart here.",
         "- **regex alternation**: one `(?<!\\w)(?:t1|t2|...)(?!\\w)` pattern, longest terms "
-        f"first, `IGNORECASE`, with `re` and with `regex`; {cfg['budget']:.0f} s budget per "
-        "size, and larger sizes are skipped once a size runs out of budget.",
+        f"first, `IGNORECASE`, with `re` and with `regex`, over the same documents cut at "
+        f"paragraph breaks into pieces of at most 10 KB (so that the {cfg['budget']:.0f} s "
+        "budget per size can stop it between pieces); a size that gets through less than a "
+        "quarter of the corpus is the last one run.",
+        "- **flashtext above 100k terms** runs only if its build, extrapolated linearly from "
+        "the 100k build, stays under 60 s and 4 GB; spaCy's PhraseMatcher above 100k terms "
+        "only with `--spacy-1m` (about 65 s and 6 GB to build at 1M).",
         "",
         f"![Throughput against lexicon size]({png})",
         "",
@@ -263,8 +274,12 @@ def _pack_section(results: dict[str, Any]) -> list[str]:
             ["spaCy blank tokenizer alone", cell(tok), _secs(tok)],
             ["spaCy tokenizer + PhraseMatcher (pack lexicons) + Matcher (pack literals)",
              cell(sp), _secs(sp)]]
+    sizes = ""
+    if sp.get("lexicons"):
+        sizes = (f" (spaCy here holds the pack's {sp['lexicons']} lexicons and "
+                 f"{sp['trigger_literals']} trigger literals)")
     return [*head, "Full extraction (tokens, sentences, every entity and event rule, frames, "
-            "JSON) against spaCy doing only the matching part of the same work:", "",
+            f"JSON) against spaCy doing only the matching part of the same work{sizes}:", "",
             *table(["method", "MB/s", "build s"], rows), ""]
 
 
