@@ -99,7 +99,8 @@ class SentenceContext:
     def matches(self, pattern: int) -> list[tuple[int, int]]:
         found = self._matches.get(pattern)
         if found is None:
-            self.view.finish()
+            if self.view.dirty:
+                self.view.finish()
             found = self._matches[pattern] = find_all(self.program.patterns[pattern],
                                                       self.view, self.program.atoms)
         return found
