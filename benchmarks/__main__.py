@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 import time
@@ -20,7 +19,7 @@ from typing import Any
 
 from . import corpus, machine, suites
 from .lexicons import build_lexicons
-from .measure import IDLE_LOAD, wait_idle
+from .measure import IDLE_LOAD, busy_cores, wait_idle
 from .peers import METHODS
 from .plot import plot_throughput
 from .report import markdown, print_summary
@@ -68,8 +67,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--docs", action=argparse.BooleanOptionalAction, default=None,
                    help="regenerate docs/performance.md and .png (default: yes unless --quick)")
     p.add_argument("--wait-idle", type=float, default=0.0, metavar="SECONDS",
-                   help="first wait up to SECONDS for the 1-minute load average to fall "
-                   f"below {IDLE_LOAD}, and again before the wall-clock sections")
+                   help="first wait up to SECONDS until other work keeps fewer than "
+                   f"{IDLE_LOAD} cores busy, and again before the wall-clock sections")
     p.add_argument("--report-only", action="store_true",
                    help="only regenerate the report and plot from the results file")
     p.add_argument("--workdir", type=Path,
@@ -125,12 +124,12 @@ def run(cfg: suites.Config, sections: list[str], previous: dict[str, Any]) -> di
     lexicons = build_lexicons(sizes, sources.sentences, cfg.seed, cfg.workdir / "lexicons")
     fallback = lexicons[min(lexicons)].rules
     log(f"lexicons: {', '.join(f'{s:,}' for s in sizes)} terms ({time.perf_counter() - t0:.0f} s)")
-    load: dict[str, list[float]] = results.setdefault("load", {})
+    busy: dict[str, list[float]] = results.setdefault("busy_cores", {})
 
     def section(name: str, measure: Callable[[], dict[str, Any]]) -> None:
-        before = os.getloadavg()[0]
+        before = busy_cores()
         results[name] = measure()
-        load[name] = [before, os.getloadavg()[0]]
+        busy[name] = [before, busy_cores()]
 
     if "lexicon" in sections:
         section("lexicon", lambda: suites.lexicon_sweep(cfg, lexicons, corpus_dir, log))

@@ -163,8 +163,30 @@ def time_command(cmd: Sequence[str], *, env: Mapping[str, str] | None = None,
     return wall, usage.ru_maxrss * 1024 / 1e6, code, " | ".join(tail)
 
 
-#: Below this 1-minute load average the machine counts as idle.
-IDLE_LOAD = 0.5
+#: Below this many busy cores (other work, sampled over a second) the machine is idle.
+IDLE_LOAD = 0.3
+
+
+def busy_cores(interval: float = 1.0) -> float:
+    """How many cores other processes keep busy, sampled over ``interval`` seconds.
+
+    Read from ``/proc/stat`` (the parent is asleep while sampling, so the figure is
+    other work); the 1-minute load average is the fallback where there is no
+    ``/proc``.  The load average alone lags by minutes: right after a benchmark child
+    finishes it still reads about 1 on an idle machine.
+    """
+    def sample() -> tuple[int, int]:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+        return sum(fields) - idle, sum(fields)
+
+    try:
+        busy0, total0 = sample()
+        time.sleep(interval)
+        busy1, total1 = sample()
+    except (OSError, ValueError, IndexError):
+        return os.getloadavg()[0]
+    return (busy1 - busy0) / max(1, total1 - total0) * (os.cpu_count() or 1)
 
 
 def wait_idle(seconds: float, log: Callable[[str], None]) -> float:
@@ -172,13 +194,14 @@ def wait_idle(seconds: float, log: Callable[[str], None]) -> float:
 
     Wall-clock figures (CLI start-up, ``-j 2``) need both cores free; on a shared
     machine the best the harness can do is wait for a quiet moment and say so when
-    there was none.  Returns the load average it ended with.
+    there was none.  Returns the number of busy cores it ended with.
     """
     deadline = time.monotonic() + seconds
-    while os.getloadavg()[0] >= IDLE_LOAD and time.monotonic() < deadline:
-        time.sleep(5)
-    load = os.getloadavg()[0]
-    if load >= IDLE_LOAD:
-        log(f"  (1-minute load average is {load:.1f} on {os.cpu_count()} cores: other work "
-            "is running, wall-clock figures will suffer)")
-    return load
+    busy = busy_cores()
+    while busy >= IDLE_LOAD and time.monotonic() < deadline:
+        time.sleep(2)
+        busy = busy_cores()
+    if busy >= IDLE_LOAD:
+        log(f"  (other work keeps {busy:.1f} of {os.cpu_count()} cores busy: wall-clock "
+            "figures will suffer)")
+    return busy

@@ -220,16 +220,14 @@ def markdown(results: dict[str, Any], verdicts: Sequence[Verdict], png: str) -> 
 
 
 def _load_line(results: dict[str, Any]) -> list[str]:
-    loads = [x for pair in results.get("load", {}).values() for x in pair]
-    for section in ("lexicon",):
-        for by in results.get(section, {}).get("results", {}).values():
-            loads += [r["loadavg"] for r in by.values() if r.get("loadavg") is not None]
-    if not loads:
+    samples = [x for pair in results.get("busy_cores", {}).values() for x in pair]
+    samples += results.get("parallel", {}).get("busy_cores", [])
+    if not samples:
         return []
-    line = (f"- 1-minute load average during the run: {min(loads):.1f}–{max(loads):.1f} "
-            "(the benchmark itself accounts for about 1)")
-    if max(loads) > 1.8:
-        line += "; other work was running, so wall-clock figures (CLI, `-j`) are pessimistic"
+    line = (f"- Other work on the machine, sampled between sections: {min(samples):.1f}–"
+            f"{max(samples):.1f} busy cores")
+    if max(samples) >= 0.3:
+        line += " (the machine was shared: wall-clock figures, CLI and `-j`, suffer most)"
     return [line]
 
 
