@@ -10,6 +10,7 @@ Layout, one stage per module:
     corpus.py     news-like text built locally from the seeds and the RAMS windows
     lexicons.py   deterministic generated lexicons of 1k .. 1M terms (TSV + rule file)
     peers.py      the matchers under test: iedsl and every peer, behind one interface
+    pack.py       the bundled pack's word lists, read textually for the spaCy peer
     worker.py     runs one (method, lexicon) measurement in a fresh child process
     measure.py    timing, medians, child-process management, peak RSS
     suites.py     the sections of a run (lexicon sweep, pack, compile, CLI, ...)
@@ -18,4 +19,5 @@ Layout, one stage per module:
     report.py     the stdout table and docs/performance.md
     plot.py       docs/performance.png
     __main__.py   argument parsing; chains the sections
+    profile.py    ``python -m benchmarks.profile``: cProfile of iedsl on the same text
 """
