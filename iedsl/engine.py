@@ -279,13 +279,9 @@ def lexicon_mentions(program: Program, text: str, *, doc_date: dt.date | None = 
     odd_breaks = _ODD_LINE_BREAK.search(text) is not None
     starts: list[int] | None = None
     sentences: tuple[Span, ...] = ()
-    # Candidates stay plain tuples that sort natively in leftmost-longest order
-    # (start, -end, -priority, entity, scan order); Mentions are made only for the
-    # survivors.
-    found: dict[str, list[tuple[Any, ...]]] = {}
-    buckets = {}                # entity index -> (its label's bucket, -priority)
-    for ed in entities:
-        buckets[ed.index] = (found.setdefault(ed.label, []), -ed.priority)
+    # Each entity's hits, as plain tuples that sort natively in leftmost-longest
+    # order (start, -end, scan order); Mentions are made only for the survivors.
+    per_entity: dict[int, list[tuple[Any, ...]]] = {ed.index: [] for ed in entities}
     find = text.find
     for s, e, atom, tid, attrs, risk in scan_literals(program, text):
         ents = simple.get(atom)
@@ -300,32 +296,32 @@ def lexicon_mentions(program: Program, text: str, *, doc_date: dt.date | None = 
             if i < 0 or e > sentences[i].end:
                 continue
         for ei in ents:
-            bucket, neg_priority = buckets[ei]
-            bucket.append((s, -e, neg_priority, ei, len(bucket), tid, attrs))
-    out: list[Mention] = []
+            bucket = per_entity[ei]
+            bucket.append((s, -e, len(bucket), tid, attrs))
     new_mention = tuple.__new__   # Mention(...) without the Python-level __new__ frame
-    for label, cands in found.items():
+    by_label: dict[str, list[tuple[Mention, int]]] = {}
+    for ei, cands in per_entity.items():
         if not cands:
             continue
-
-        def mention(c: tuple[Any, ...]) -> Mention:
-            s, e, ed = c[0], -c[1], entities[c[3]]
-            fn = normalizers.get(ed.index)
-            htext = text[s:e]
-            return new_mention(Mention, (ed.label, s, e, htext, ed.name, ed.priority, c[5],
-                                         fn(htext, date) if fn is not None else None, c[6]))
-
-        policy = program.labels[label].policy
-        if policy != "longest":
-            out += resolve_overlaps([(mention(c), c[3]) for c in cands], policy)
-            continue
+        # The entity's own matches: leftmost-longest and non-overlapping, as the
+        # pattern matcher would return them (hits never cross sentences).
+        ed = entities[ei]
+        fn = normalizers.get(ei)
+        kept = by_label.setdefault(ed.label, [])
         cands.sort()
         last = -1
         for c in cands:
             if c[0] >= last:
-                out.append(mention(c))
-                last = -c[1]
-    if sum(1 for cands in found.values() if cands) > 1:   # one label: already in order
+                s, e = c[0], -c[1]
+                last = e
+                htext = text[s:e]
+                kept.append((new_mention(Mention, (
+                    ed.label, s, e, htext, ed.name, ed.priority, c[3],
+                    fn(htext, date) if fn is not None else None, c[4])), ei))
+    out: list[Mention] = []
+    for label, found in by_label.items():
+        out += resolve_overlaps(found, program.labels[label].policy)
+    if len(by_label) > 1:   # one label: resolve_overlaps already returns text order
         out.sort(key=lambda m: (m.start, m.end, m.label))
     return tuple(out)
 

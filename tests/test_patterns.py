@@ -116,3 +116,14 @@ def test_literals_and_regexes_lend_attributes_to_triggers() -> None:
            for t in ("Gunmen opened fire.", "Jets strafed the road.", "It hit.")
            for f in eng.extract(t).frames]
     assert got == [("opened fire", "ground"), ("strafed", "air"), ("hit", "none")]
+
+
+def test_each_entity_matches_leftmost_longest_before_the_label_policy() -> None:
+    """An entity's own matches are non-overlapping first; the label's policy then
+    chooses among entities.  "C D" is not a match of Y here, since Y's "B C" took C."""
+    rules = 'entity X = "A" "B"\nentity X = "B" "C" | "C" "D"'
+    eng = iedsl.Engine.from_string(rules)
+    assert [m.text for m in eng.mentions("A B C D")] == ["A B"]
+    assert [m.text for m in eng.analyze("A B C D", all_sentences=True).mentions] == ["A B"]
+    lex = 'lexicon L1 { "A B" } lexicon L2 { "B C", "C D" } entity X = @L1 entity X = @L2'
+    assert [m.text for m in iedsl.Engine.from_string(lex).mentions("A B C D")] == ["A B"]
