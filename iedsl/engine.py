@@ -320,7 +320,10 @@ def lexicon_mentions(program: Program, text: str, *, doc_date: dt.date | None = 
                     fn(htext, date) if fn is not None else None, c[4])), ei))
     out: list[Mention] = []
     for label, found in by_label.items():
-        out += resolve_overlaps(found, program.labels[label].policy)
+        if len({ei for _, ei in found}) == 1:
+            out += [m for m, _ in found]   # one entity's chain: disjoint, in order
+        else:
+            out += resolve_overlaps(found, program.labels[label].policy)
     if len(by_label) > 1:   # one label: resolve_overlaps already returns text order
         out.sort(key=lambda m: (m.start, m.end, m.label))
     return tuple(out)
