@@ -124,3 +124,36 @@ def test_arguments_have_no_leading_determiner() -> None:
         for f in engine().process(text, doc_id=doc).frames:
             for a in f.args:
                 assert not a.text.lower().startswith(determiners), (doc, a.text)
+
+
+# RAMS recall on the events EVENTS.md calls attacks or arrests (same-sentence arguments,
+# lenient), pinned below what the pack reaches; the frame count on the 201 texts is a
+# precision proxy with a ceiling (RAMS annotates one event per window).
+_RAMS_OUT_OF_SCHEMA = ("war", "wars", "coup", "coups", "battle", "battles", "battling",
+                       "clash", "clashes", "skirmish", "skirmishes", "invade", "invaded",
+                       "invasion", "encroached", "combat", "conflict", "conflicts")
+DEVDATA_PINS = {"TC_R": 0.77, "AC_R": 0.27, "max_frames": 430}
+
+
+@pytest.mark.skipif(not DEVDATA.is_file(), reason="shared devdata not available")
+def test_devdata_recall_does_not_fall() -> None:
+    with DEVDATA.open(encoding="utf-8") as fh:
+        docs = [json.loads(line) for line in fh if line.strip()]
+    gold, preds, frames = [], [], 0
+    for d in docs:
+        events = []
+        for e in d["events"]:
+            trigger = e["trigger"]["text"].lower()
+            if trigger in _RAMS_OUT_OF_SCHEMA or trigger.startswith(("rob", "hijack", "steal")) \
+                    or e["rams_type"].endswith("stealrobhijack") or trigger == "commandeered":
+                continue
+            events.append({**e, "args": [a for a in e["args"] if a.get("same_sentence")]})
+        gold.append({"doc": d["doc"], "events": events})
+        result = engine().process(d["text"], doc_id=d["doc"]).to_dict()
+        frames += len(result["events"])
+        preds.append(result)
+    scores = evaluate(gold, preds).lenient
+    assert sum(len(g["events"]) for g in gold) == 132
+    assert scores.tc.recall >= DEVDATA_PINS["TC_R"], scores.tc.recall
+    assert scores.ac.recall >= DEVDATA_PINS["AC_R"], scores.ac.recall
+    assert frames <= DEVDATA_PINS["max_frames"], frames
