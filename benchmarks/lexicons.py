@@ -39,11 +39,13 @@ _ALPHA = re.compile(r"[A-Za-z]+")
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:
-    """One generated lexicon: its terms and ids, and the files that hold it."""
+    """One generated lexicon: its size and the files that hold it.
+
+    The terms themselves stay on disk: the parent process only orchestrates, and a
+    million terms held here would be 400 MB that every measurement must not see.
+    """
 
     size: int
-    terms: tuple[str, ...]
-    ids: tuple[str, ...]
     real: int              # how many terms were sampled from the corpus
     tsv: Path
     rules: Path
@@ -135,7 +137,7 @@ def build_lexicons(sizes: Sequence[int], sentences: Sequence[str], seed: int,
         tsv.write_text("".join(f"{t}\t{i}\n" for t, i in zip(terms, ids, strict=True)),
                        encoding="utf-8")
         rules.write_text(f'lexicon L from "{tsv.name}"\nentity TERM = @L\n', encoding="utf-8")
-        out[size] = Lexicon(size, terms, ids, n_real, tsv, rules)
+        out[size] = Lexicon(size, n_real, tsv, rules)
     return out
 
 

@@ -29,7 +29,18 @@ def median(values: Sequence[float]) -> float | None:
 
 
 def peak_rss_mb() -> float:
-    """Peak resident set size of this process so far, in MB (Linux reports KiB)."""
+    """Peak resident set size of this process so far, in MB.
+
+    Read from ``VmHWM`` in ``/proc/self/status`` where there is one: ``ru_maxrss``
+    survives ``exec``, so a child spawned by a big parent starts with the parent's
+    peak (a benchmark parent holding a 1M-term list made every child "use" 470 MB).
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024 / 1e6
+    except (OSError, ValueError, IndexError):
+        pass
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6
@@ -140,16 +151,33 @@ def time_command(cmd: Sequence[str], *, env: Mapping[str, str] | None = None,
                  cwd: Path = REPO, timeout: float = 600) -> tuple[float, float, int, str]:
     """Wall seconds, peak RSS (MB), exit code and stderr tail of one command.
 
-    The peak RSS comes from ``wait4``'s rusage, which covers only that child (not
-    earlier children, unlike ``RUSAGE_CHILDREN``); worker processes of ``-j N`` are
-    grandchildren and are not included.
+    The command is started by a small wrapper process (``python -m
+    benchmarks.measure``) that times it and reads its rusage: ``ru_maxrss`` survives
+    ``exec``, so a command spawned straight from this (large) process would report
+    this process's peak as its own.  Worker processes of ``-j N`` are grandchildren of
+    the wrapper and are not included in the RSS.
     """
+    wrapper = [sys.executable, "-m", "benchmarks.measure", str(timeout), *cmd]
+    full_env = dict(env) if env else dict(os.environ)
+    full_env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(REPO), full_env.get("PYTHONPATH")) if p)
+    try:
+        proc = subprocess.run(wrapper, cwd=cwd, env=full_env, capture_output=True, text=True,
+                              timeout=timeout + 60)
+        data = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (subprocess.TimeoutExpired, ValueError, IndexError) as exc:
+        return float("nan"), float("nan"), -1, f"wrapper failed: {exc}"
+    return data["wall"], data["rss_mb"], data["code"], data["err"]
+
+
+def _timed(argv: list[str]) -> dict[str, Any]:
+    """The wrapper's side of :func:`time_command`: run ``argv[1:]``, time it, report."""
     import threading
 
+    timeout, cmd = float(argv[0]), argv[1:]
     with tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(list(cmd), cwd=cwd, env=dict(env) if env else None,
-                                stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
         timer = threading.Timer(timeout, proc.kill)
         timer.start()
         try:
@@ -160,7 +188,8 @@ def time_command(cmd: Sequence[str], *, env: Mapping[str, str] | None = None,
         proc.returncode = code = os.waitstatus_to_exitcode(status)
         err.seek(0)
         tail = err.read().decode("utf-8", "replace").strip().splitlines()[-3:]
-    return wall, usage.ru_maxrss * 1024 / 1e6, code, " | ".join(tail)
+    return {"wall": wall, "rss_mb": usage.ru_maxrss * 1024 / 1e6, "code": code,
+            "err": " | ".join(tail)}
 
 
 #: Below this many busy cores (other work, sampled over a second) the machine is idle.
@@ -205,3 +234,7 @@ def wait_idle(seconds: float, log: Callable[[str], None]) -> float:
         log(f"  (other work keeps {busy:.1f} of {os.cpu_count()} cores busy: wall-clock "
             "figures will suffer)")
     return busy
+
+
+if __name__ == "__main__":
+    print(json.dumps(_timed(sys.argv[1:])))

@@ -254,7 +254,7 @@ def _lexicon_section(results: dict[str, Any]) -> list[str]:
                                                    key=lambda kv: int(kv[0]))) + ".",
         "",
         "Build time (s) and peak RSS of the whole process after the build (MB; a bare "
-        "interpreter with the library imported is 30–100 MB of it):",
+        "interpreter with the library imported is 15–110 MB of it):",
         "",
         *table(bh, brows),
         "",
