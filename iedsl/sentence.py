@@ -62,6 +62,7 @@ class SentenceContext:
         self._candidates: dict[tuple[int, str], list[Candidate]] = {}
         self._clauses: list[int] | None = None
         self._index: dict[tuple[int, str, str], Any] = {}
+        self._base: dict[int, list[tuple[Any, Any]]] = {}
         self._via: dict[int, tuple[dict[int, int], dict[int, int]]] = {}
         self._label_atoms = program.label_atoms
 
@@ -118,22 +119,31 @@ class SentenceContext:
         return parse_match(p.tree, self.view, self.program.atoms, ts, te)
 
     def candidates(self, pattern: int, rule: str) -> list[Candidate]:
-        """Matches of a role filler, carrying the mention when the filler is one label."""
+        """Matches of a role filler, carrying the mention when the filler is one label.
+
+        Matching and parsing are done once per pattern; only a filler that is not
+        one mention names ``rule`` as its provenance, so per rule only that differs.
+        """
         found = self._candidates.get((pattern, rule))
         if found is not None:
             return found
-        out = []
-        for ts, te in self.matches(pattern):
-            start, end = self.char_span(ts, te)
-            parse = self.parse(pattern, ts, te)
-            whole = [p for p in parse.pieces if p[1] == ts and p[2] == te]
-            m = whole[0][3] if len(whole) == 1 else None
-            if isinstance(m, Mention):
-                out.append(Candidate(ts, te, start, end, m.label, m.id, m.value, m.attrs,
-                                     m.rule))
-            else:
-                tid, attrs = piece_info(parse, ts, te)
-                out.append(Candidate(ts, te, start, end, None, tid, None, attrs, rule))
+        base = self._base.get(pattern)
+        if base is None:
+            base = self._base[pattern] = []
+            for ts, te in self.matches(pattern):
+                start, end = self.char_span(ts, te)
+                parse = self.parse(pattern, ts, te)
+                whole = [p for p in parse.pieces if p[1] == ts and p[2] == te]
+                m = whole[0][3] if len(whole) == 1 else None
+                if isinstance(m, Mention):
+                    base.append((Candidate(ts, te, start, end, m.label, m.id, m.value,
+                                           m.attrs, m.rule), None))
+                else:
+                    tid, attrs = piece_info(parse, ts, te)
+                    base.append((None, (ts, te, start, end, tid, attrs)))
+        out = [c if c is not None else
+               Candidate(g[0], g[1], g[2], g[3], None, g[4], None, g[5], rule)
+               for c, g in base]
         self._candidates[(pattern, rule)] = out
         return out
 
@@ -183,6 +193,7 @@ class SentenceContext:
             self._candidates.clear()
             self._index.clear()
             self._via.clear()
+            self._base.clear()
         self.view.finish()
 
     def _tok_span(self, m: Mention) -> tuple[int, int]:
