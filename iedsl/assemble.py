@@ -178,6 +178,8 @@ def fill_clause(ctx: SentenceContext, rule: RuleDef, clause: ClauseDef, ts: int,
     by_end, by_start = ctx.via_index(clause.via) if clause.via is not None else ({}, {})
     trig_clause = ctx.clause_of(ts) if clause.scope is Scope.CLAUSE else None
 
+    adjacent = clause.adjacent
+
     def passes(c: Candidate, before: bool) -> bool:
         if any(c.ts < e and s < c.te for s, e in used):
             return False
@@ -187,9 +189,11 @@ def fill_clause(ctx: SentenceContext, rule: RuleDef, clause: ClauseDef, ts: int,
         if clause.via is not None:
             if before:
                 ve = by_start.get(c.te)
-                return ve is not None and ve <= ts
+                return ve is not None and (ve == ts if adjacent else ve <= ts)
             vs = by_end.get(c.ts)
-            return vs is not None and vs >= te
+            return vs is not None and (vs == te if adjacent else vs >= te)
+        if adjacent:
+            return c.te == ts if before else c.ts == te
         return True
 
     chosen: list[Candidate] = []
@@ -232,11 +236,16 @@ def _reject(ctx: SentenceContext, clause: ClauseDef, c: Candidate, ts: int, te: 
         return f"{gap} tokens from the trigger (within {clause.within})"
     if via is not None:
         if side is Position.AFTER:
-            found = any(ve == c.ts and vs >= te for vs, ve in via)
+            found = any(ve == c.ts and (vs == te if clause.adjacent else vs >= te)
+                        for vs, ve in via)
         else:
-            found = any(vs == c.te and ve <= ts for vs, ve in via)
+            found = any(vs == c.te and (ve == ts if clause.adjacent else ve <= ts)
+                        for vs, ve in via)
         if not found:
-            return "no via word next to it"
+            return "no via word between it and the trigger" if clause.adjacent else \
+                "no via word next to it"
+    elif clause.adjacent and gap:
+        return f"{gap} tokens from the trigger (right {side.value} it)"
     return None
 
 

@@ -261,7 +261,8 @@ class _Compiler:
             clauses = tuple(ClauseDef(
                 cl.role, self.pattern(cl.filler), cl.position, cl.scope, cl.within,
                 self.pattern(cl.via) if cl.via is not None else None,
-                " ".join(cl.where.source.text[cl.where.span.start:cl.where.span.end].split()))
+                " ".join(cl.where.source.text[cl.where.span.start:cl.where.span.end].split()),
+                cl.adjacent)
                 for cl in r.roles)
             sets = tuple(SetDef(s.attr, s.value, s.sources) for s in r.sets)
             rules.append(RuleDef(r.name, r.event, r.priority, i, trigger, clauses, sets,

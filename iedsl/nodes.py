@@ -238,6 +238,7 @@ class RoleClause:
     within: int | None
     via: Pattern | None
     where: Where = field(compare=False)
+    adjacent: bool = False      # `right before/after trigger`: nothing but the via between
 
 
 @dataclass(frozen=True, slots=True)

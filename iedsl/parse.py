@@ -428,9 +428,12 @@ class _ToNodes(Transformer):
         scope = n.Scope.SENTENCE
         within = None
         via = None
+        adjacent = False
         for c in children[3:]:
             kind, value = c
-            if kind == "position":
+            if kind == "right":
+                position, adjacent = value, True
+            elif kind == "position":
                 position = value
             elif kind == "scope":
                 scope = value
@@ -438,7 +441,14 @@ class _ToNodes(Transformer):
                 within = value
             elif kind == "via":
                 via = value
-        return n.RoleClause(role, filler, position, scope, within, via, self._where(meta))
+        return n.RoleClause(role, filler, position, scope, within, via, self._where(meta),
+                            adjacent)
+
+    def right_before_trigger(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
+        return ("right", n.Position.BEFORE)
+
+    def right_after_trigger(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
+        return ("right", n.Position.AFTER)
 
     def before_trigger(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
         return ("position", n.Position.BEFORE)

@@ -104,6 +104,7 @@ class ClauseDef:
     within: int | None
     via: int | None
     text: str
+    adjacent: bool = False      # nothing but the via match between argument and trigger
 
 
 @dataclass(frozen=True, slots=True)

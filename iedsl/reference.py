@@ -246,8 +246,12 @@ class _Sentence:
                 if cl.within is not None and gap > cl.within:
                     continue
                 if vias is not None and not any(
-                        (ve == s and vs >= te) if side is Position.AFTER else
-                        (vs == e and ve <= ts) for vs, ve in vias):
+                        (ve == s and (vs == te if cl.adjacent else vs >= te))
+                        if side is Position.AFTER else
+                        (vs == e and (ve == ts if cl.adjacent else ve <= ts))
+                        for vs, ve in vias):
+                    continue
+                if vias is None and cl.adjacent and gap:
                     continue
                 good.append((gap, s, e, c))
             chosen: list[tuple[int, int, Any]] = []

@@ -119,7 +119,9 @@ def rule_sets(draw: st.DrawFn) -> str:
                                               max_size=2, unique=True)))
             cons = []
             if draw(st.booleans()):
-                cons.append(draw(st.sampled_from(["before trigger", "after trigger"])))
+                cons.append(draw(st.sampled_from(["before trigger", "after trigger",
+                                                  "right before trigger",
+                                                  "right after trigger"])))
             if draw(st.booleans()):
                 cons.append(f"within {draw(st.integers(0, 5))}")
             if draw(st.booleans()):

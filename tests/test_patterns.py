@@ -127,3 +127,12 @@ def test_each_entity_matches_leftmost_longest_before_the_label_policy() -> None:
     assert [m.text for m in eng.analyze("A B C D", all_sentences=True).mentions] == ["A B"]
     lex = 'lexicon L1 { "A B" } lexicon L2 { "B C", "C D" } entity X = @L1 entity X = @L2'
     assert [m.text for m in iedsl.Engine.from_string(lex).mentions("A B C D")] == ["A B"]
+
+
+def test_right_before_and_right_after_the_trigger() -> None:
+    rules = ('lexicon C { "Iran", "Iraq" } entity ACTOR = @C event E { who: ACTOR* whom: ACTOR* }'
+             ' rule r for E { trigger = "struck" who = ACTOR right before trigger'
+             ' whom = ACTOR right after trigger via "on" }')
+    assert frames("Iran struck on Iraq.", rules) == [[("who", "Iran"), ("whom", "Iraq")]]
+    assert frames("Iran then struck at night on Iraq.", rules) == [[]]
+    assert frames("Iran struck Iraq.", rules) == [[("who", "Iran")]]
