@@ -18,12 +18,12 @@ from .errors import Diagnostic, RuleCheckError, Severity, did_you_mean
 from .extensions import get_normalizer, get_predicate, import_modules, normalizer_names
 from .fold import ALL_FOLDS
 from .load import RuleSet, TermRow
+from .regexes import compile_regex, regex_flags
 
 POLICIES = ("longest", "priority", "all")
 #: A pattern that expands to more atoms than this is refused (E404): a hostile or
 #: mistaken {m,n} would otherwise compile to millions of NFA states.
 MAX_PATTERN_SIZE = 5000
-BUILTIN_ATTRIBUTES: tuple[n.AttributeDecl, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,21 +389,16 @@ class _Checker:
         return 1
 
     def check_regex(self, node: n.Regex) -> None:
-        flags = 0
-        for f in node.flags:
-            flags |= {"i": regex.IGNORECASE, "m": regex.MULTILINE, "s": regex.DOTALL,
-                      "x": regex.VERBOSE, "a": regex.ASCII, "u": regex.UNICODE,
-                      "I": regex.IGNORECASE}.get(f, 0)
         try:
-            compiled = regex.compile(node.pattern, flags | regex.VERSION1)
-        except regex.error as exc:
-            pos = exc.pos or 0
-            self.error("E401", f"invalid regex: {exc.msg}", n.Where(
+            compiled = regex.compile(node.pattern, regex_flags(node.flags))
+            compile_regex(node.pattern, node.flags)   # exactly what the compiler will do
+        except Exception as exc:   # regex.error, and the odd OverflowError or RecursionError
+            pos = getattr(exc, "pos", None) or 0
+            msg = getattr(exc, "msg", None) or str(exc) or type(exc).__name__
+            self.error("E401", f"invalid regex: {msg}", n.Where(
                 node.where.source, type(node.where.span)(node.where.span.start + 1 + pos,
                                                          node.where.span.start + 2 + pos)))
             return
-        if compiled.groups and any(k for k in compiled.groupindex):
-            pass
         if compiled.match(""):
             self.error("E403", "regex matches empty text", node.where,
                        "a regex atom must consume at least one character")

@@ -12,7 +12,6 @@ import re
 from typing import Any
 
 import ahocorasick
-import regex
 
 from . import nodes as n
 from .check import CheckedRules
@@ -47,23 +46,8 @@ from .program import (
     SetDef,
     SourceDef,
 )
+from .regexes import compile_regex
 from .text import _WORD_CACHE, is_word_char
-
-_FLAG_BITS = {"i": regex.IGNORECASE, "I": regex.IGNORECASE, "m": regex.MULTILINE,
-              "s": regex.DOTALL, "x": regex.VERBOSE, "a": regex.ASCII, "u": regex.UNICODE}
-#: A regex match must start and end on token boundaries (see iedsl.text.is_boundary):
-#: "not a word character followed by a word character".  Written as one lookbehind
-#: (rather than ``(?<!\w)|(?!\w)``) it lets the regex module scan ahead for the
-#: pattern's first character, up to 30x faster on patterns such as ``[0-9]+``.
-_EDGE = r"(?<!\w(?=\w))"
-
-
-def compile_regex(pattern: str, flags: str) -> regex.Pattern[str]:
-    bits = 0
-    for f in flags:
-        bits |= _FLAG_BITS.get(f, 0)
-    return regex.compile(f"{_EDGE}(?:{pattern}){_EDGE}", bits)
-
 
 #: Characters after which a sentence may end (folded forms): a key holding one may
 #: straddle a sentence boundary and must be checked against the real sentences.
