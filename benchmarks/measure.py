@@ -147,15 +147,27 @@ def run_child(spec: Mapping[str, Any], timeout: float) -> ChildResult:
     return ChildResult(data.get("status", "ok"), data, wall, data.get("message", ""))
 
 
+@dataclass(frozen=True, slots=True)
+class Timed:
+    """One command run to completion by :func:`time_command`."""
+
+    wall: float          # seconds
+    rss_mb: float        # peak RSS of the command's main process
+    code: int            # exit code (-1: the wrapper failed)
+    err: str             # last lines of stderr
+    cpu: float = 0.0     # CPU seconds of the command and the workers it waited for
+    others: float = 0.0  # cores kept busy by other work meanwhile (from /proc/stat)
+
+
 def time_command(cmd: Sequence[str], *, env: Mapping[str, str] | None = None,
-                 cwd: Path = REPO, timeout: float = 600) -> tuple[float, float, int, str]:
-    """Wall seconds, peak RSS (MB), exit code and stderr tail of one command.
+                 cwd: Path = REPO, timeout: float = 600) -> Timed:
+    """Run one command to completion and say what it cost.
 
     The command is started by a small wrapper process (``python -m
     benchmarks.measure``) that times it and reads its rusage: ``ru_maxrss`` survives
     ``exec``, so a command spawned straight from this (large) process would report
     this process's peak as its own.  Worker processes of ``-j N`` are grandchildren of
-    the wrapper and are not included in the RSS.
+    the wrapper: their CPU time is in ``cpu``, not their memory in ``rss_mb``.
     """
     wrapper = [sys.executable, "-m", "benchmarks.measure", str(timeout), *cmd]
     full_env = dict(env) if env else dict(os.environ)
@@ -164,10 +176,19 @@ def time_command(cmd: Sequence[str], *, env: Mapping[str, str] | None = None,
     try:
         proc = subprocess.run(wrapper, cwd=cwd, env=full_env, capture_output=True, text=True,
                               timeout=timeout + 60)
-        data = json.loads(proc.stdout.strip().splitlines()[-1])
-    except (subprocess.TimeoutExpired, ValueError, IndexError) as exc:
-        return float("nan"), float("nan"), -1, f"wrapper failed: {exc}"
-    return data["wall"], data["rss_mb"], data["code"], data["err"]
+        return Timed(**json.loads(proc.stdout.strip().splitlines()[-1]))
+    except (subprocess.TimeoutExpired, ValueError, IndexError, TypeError) as exc:
+        return Timed(float("nan"), float("nan"), -1, f"wrapper failed: {exc}")
+
+
+def _busy_seconds() -> float:
+    """CPU seconds all cores have spent busy since boot (``/proc/stat``), or 0."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return 0.0
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 def _timed(argv: list[str]) -> dict[str, Any]:
@@ -176,6 +197,7 @@ def _timed(argv: list[str]) -> dict[str, Any]:
 
     timeout, cmd = float(argv[0]), argv[1:]
     with tempfile.TemporaryFile() as err:
+        busy0 = _busy_seconds()
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
         timer = threading.Timer(timeout, proc.kill)
@@ -185,11 +207,14 @@ def _timed(argv: list[str]) -> dict[str, Any]:
         finally:
             timer.cancel()
         wall = time.perf_counter() - t0
+        busy = _busy_seconds() - busy0
         proc.returncode = code = os.waitstatus_to_exitcode(status)
         err.seek(0)
         tail = err.read().decode("utf-8", "replace").strip().splitlines()[-3:]
+    cpu = usage.ru_utime + usage.ru_stime
     return {"wall": wall, "rss_mb": usage.ru_maxrss * 1024 / 1e6, "code": code,
-            "err": " | ".join(tail)}
+            "err": " | ".join(tail), "cpu": cpu,
+            "others": max(0.0, busy - cpu) / wall if busy and wall > 0 else 0.0}
 
 
 #: Below this many busy cores (other work, sampled over a second) the machine is idle.

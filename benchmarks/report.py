@@ -341,7 +341,18 @@ def _parallel_section(results: dict[str, Any]) -> list[str]:
             *table(["jobs", "seconds", "MB/s"], [
                 ["1", f"{par['j1_s']:.2f}", f"{par['j1_mbps']:.2f}"],
                 ["2", f"{par['j2_s']:.2f}", f"{par['j2_mbps']:.2f}"]]), "",
-            f"Speed-up: {par['speedup']:.2f}×.", ""]
+            f"Speed-up: {par['speedup']:.2f}×." + _quiet_note(par), ""]
+
+
+def _quiet_note(par: dict[str, Any]) -> str:
+    """Which runs the medians use: those during which other work left the cores free."""
+    if "j1_quiet_runs" not in par:
+        return ""
+    n = len(par["j1_runs"])
+    return (f" Medians over the runs during which other work kept under a quarter of a core "
+            f"busy (from `/proc/stat`, minus the command's own CPU time): "
+            f"{par['j1_quiet_runs']} of {n} at `-j 1`, {par['j2_quiet_runs']} of {n} at `-j 2`"
+            " (all runs when none was quiet).")
 
 
 def _linearity_section(results: dict[str, Any]) -> list[str]:
