@@ -126,10 +126,14 @@ def run(cfg: suites.Config, sections: list[str], previous: dict[str, Any]) -> di
     log(f"lexicons: {', '.join(f'{s:,}' for s in sizes)} terms ({time.perf_counter() - t0:.0f} s)")
     busy: dict[str, list[float]] = results.setdefault("busy_cores", {})
 
+    stamps: dict[str, str] = results.setdefault("measured_at", {})
+    stamp = f"{results['machine']['commit']} {results['machine']['date']}"
+
     def section(name: str, measure: Callable[[], dict[str, Any]]) -> None:
         before = busy_cores()
         results[name] = measure()
         busy[name] = [before, busy_cores()]
+        stamps[name] = stamp
 
     if "lexicon" in sections:
         section("lexicon", lambda: suites.lexicon_sweep(cfg, lexicons, corpus_dir, log))
