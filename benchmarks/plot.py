@@ -31,7 +31,7 @@ def plot_throughput(results: dict[str, Any], path: Path) -> Path:
     import matplotlib.pyplot as plt
 
     lex = results["lexicon"]
-    fig, ax = plt.subplots(figsize=(8.5, 5.2), dpi=120)
+    fig, ax = plt.subplots(figsize=(12, 5.6), dpi=110)
     for key, by_size in lex["results"].items():
         color, marker, width = STYLE.get(key, ("gray", ".", 1.0))
         pts = sorted((int(s), r["mbps"], r.get("status") == "ok")
@@ -66,7 +66,7 @@ def plot_throughput(results: dict[str, Any], path: Path) -> Path:
         title += f" ({corpus_mb:.0f} MB)"
     ax.set_title(title, fontsize=11)
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=7.5, loc="lower left", framealpha=0.9)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     fig.text(0.99, 0.01, "hollow marker: time budget ran out, rate over the part done",
              ha="right", fontsize=7, color="gray")
     fig.tight_layout()
