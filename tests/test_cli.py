@@ -28,13 +28,6 @@ RULES = Path(__file__).resolve().parent / "fixtures" / "cli" / "attack.ie"
 SEEDS = ROOT / "seeds"
 BUNDLED = ROOT / "rules" / "conflict.ie"
 
-@pytest.fixture(autouse=True)
-def _private_rule_cache(tmp_path_factory: pytest.TempPathFactory,
-                        monkeypatch: pytest.MonkeyPatch) -> None:
-    """The CLI caches compiled rules; a cache left by other code would test stale programs."""
-    monkeypatch.setenv("IEDSL_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "rule-cache"))
-
-
 DOCS = {
     "a.txt": "US airstrikes on Iran-backed militias in Iraq and Syria.\n",
     "b.txt": "Iraq arrested militia members. Syria struck Iraq.\n",

@@ -13,13 +13,6 @@ from iedsl.cli import main
 RULES = Path(__file__).resolve().parent / "fixtures" / "cli" / "attack.ie"
 
 
-@pytest.fixture(autouse=True)
-def _private_rule_cache(tmp_path_factory: pytest.TempPathFactory,
-                        monkeypatch: pytest.MonkeyPatch) -> None:
-    """The CLI caches compiled rules; a cache left by other code would test stale programs."""
-    monkeypatch.setenv("IEDSL_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "rule-cache"))
-
-
 DOCS = {
     "a": "US airstrikes on Kata'ib Hezbollah in Iraq and Syria.",
     "b": "Iraq arrested militia members. Hezbollah fighters were seen.",
