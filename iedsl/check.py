@@ -107,7 +107,9 @@ def can_be_empty(p: n.Pattern, patterns: dict[str, n.PatternDecl],
     return False
 
 
-_NESTED_QUANT = regex.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]")
+# A group holding a quantifier, itself repeated without bound: (a+)+, (\w*)*, (x+){2,}.
+# Bounded outer repetitions ((\S+\s+){0,3}) cannot blow up and are not flagged.
+_NESTED_QUANT = regex.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)(?:[+*]|\{\d*,\})")
 
 
 class _Checker:
@@ -178,6 +180,7 @@ class _Checker:
                                s.where)
 
         self.lexicons, self.patterns, self.events = lexicons, patterns, events
+        self.entities = entities
         labels = self.check_labels(label_decls, entities)
         self.labels = labels
         descendants = self.descendants(labels)
@@ -322,23 +325,57 @@ class _Checker:
         return out
 
     def check_term_ids(self, rows: dict[str, tuple[tuple[TermRow, ...], ...]]) -> None:
-        """W102: one term, two lexicons, two ids.  Needs two lexicons with terms."""
+        """W102: one term with two ids, in two lexicons that feed the same label.
+
+        Lexicons that feed different labels may give a term different ids on purpose
+        (a capital as a PLACE, and as the government it stands for as an ACTOR).
+        """
         if sum(1 for name, lex in self.lexicons.items() if lex.groups or rows.get(name)) < 2:
             return
-        seen: dict[str, tuple[str, str | None]] = {}
+        feeds: dict[str, set[str]] = {}      # lexicon -> labels whose ids it can give
+        for e in self.entities:
+            for lex in self.id_sources(e.pattern, frozenset()):
+                feeds.setdefault(lex, set()).add(e.label)
+        seen: dict[str, list[tuple[str, str | None]]] = {}
         reported = 0
         for name, lex in self.lexicons.items():
             entries = [(t, g.term_id) for g in lex.groups for t in g.terms]
             entries += [(r[0], r[1]) for file_rows in rows.get(name, ()) for r in file_rows]
+            mine = feeds.get(name, set())
             for term, tid in entries:
                 key = term.lower()
-                prev = seen.get(key)
-                if prev is None:
-                    seen[key] = (name, tid)
-                elif prev[0] != name and prev[1] and tid and prev[1] != tid and reported < 50:
-                    reported += 1
-                    self.warn("W102", f"term `{term}` has id `{tid}` in @{name} but "
-                              f"`{prev[1]}` in @{prev[0]}", lex.where)
+                prevs = seen.setdefault(key, [])
+                for other, other_id in prevs:
+                    if other != name and other_id and tid and other_id != tid and \
+                            mine & feeds.get(other, set()) and reported < 50:
+                        reported += 1
+                        self.warn("W102", f"term `{term}` has id `{tid}` in @{name} but "
+                                  f"`{other_id}` in @{other}, and both feed "
+                                  f"{', '.join(sorted(mine & feeds[other]))}", lex.where)
+                        break
+                prevs.append((name, tid))
+
+    def id_sources(self, p: n.Pattern, seen: frozenset[str]) -> set[str]:
+        """Lexicons that can give a mention of this pattern its id: a term covering
+        the whole match, or the `head` capture (see sentence.piece_info)."""
+        if isinstance(p, n.Ref):
+            if p.name in self.lexicons:
+                return {p.name}
+            if p.name in self.patterns and p.name not in seen:
+                return self.id_sources(self.patterns[p.name].pattern, seen | {p.name})
+            return set()
+        if isinstance(p, n.Alternation):
+            return set().union(*(self.id_sources(o, seen) for o in p.options))
+        if isinstance(p, n.Capture):
+            return self.id_sources(p.item, seen)
+        if isinstance(p, n.Sequence):
+            heads = [i for i in p.items if isinstance(i, n.Capture) and i.name == "head"]
+            needed = [i for i in p.items if not (isinstance(i, n.Repeat) and i.min == 0)]
+            parts = heads or (needed if len(needed) == 1 else [])
+            return set().union(*(self.id_sources(i, seen) for i in parts)) if parts else set()
+        if isinstance(p, n.Repeat) and p.max == 1:
+            return self.id_sources(p.item, seen)
+        return set()
 
     # patterns ----------------------------------------------------------
     def check_pattern(self, pattern: n.Pattern, used: set[str], context: str) -> None:
