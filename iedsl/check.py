@@ -107,9 +107,10 @@ def can_be_empty(p: n.Pattern, patterns: dict[str, n.PatternDecl],
     return False
 
 
-# A group holding a quantifier, itself repeated without bound: (a+)+, (\w*)*, (x+){2,}.
+# A group holding a variable quantifier, itself repeated without bound: (a+)+, (\w*)*, (x+){2,}.
 # Bounded outer repetitions ((\S+\s+){0,3}) cannot blow up and are not flagged.
-_NESTED_QUANT = regex.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)(?:[+*]|\{\d*,\})")
+_NESTED_QUANT = regex.compile(
+    r"\((?:[^()\\]|\\.)*(?:[+*]|\{\d*,\d*\})(?:[^()\\]|\\.)*\)(?:[+*]|\{\d*,\})")
 
 
 class _Checker:
