@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from clitools import call
 
-from iedsl.cli import main
 from iedsl.output import CSV_HEADER
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,13 +43,6 @@ def run(*args: str, stdin: bytes | None = None, cwd: Path | None = None
                           capture_output=True, cwd=cwd, timeout=300)
     return subprocess.CompletedProcess(proc.args, proc.returncode,
                                        proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8"))
-
-
-def call(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """``iedsl ARGS`` in this process: exit code, stdout, stderr."""
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

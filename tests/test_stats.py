@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from iedsl.cli import main
+from clitools import call
 
 RULES = Path(__file__).resolve().parent / "fixtures" / "cli" / "attack.ie"
 
@@ -18,12 +17,6 @@ DOCS = {
     "b": "Iraq arrested militia members. Hezbollah fighters were seen.",
     "c": "The weather was calm.",
 }
-
-
-def call(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
