@@ -131,9 +131,10 @@ def fill_rule(ctx: SentenceContext, rule: RuleDef, event: EventDef, ts: int, te:
     attrs = frame_attrs(ctx, rule, event, ts, te, trig_attrs, taken)
     args = []
     for role in event.roles:
+        provenance = f"{rule.name}.{role.name}"
         for c in taken[role.name]:
             args.append(Argument(role.name, c.start, c.end, ctx.text[c.start:c.end], c.label,
-                                 c.id, c.value, c.rule))
+                                 c.id, c.value, c.rule if c.rule is not None else provenance))
     args.sort(key=lambda a: (a.start, a.end, a.role))
     start, end = ctx.char_span(ts, te)
     frame = Frame(event.name, start, end, ctx.text[start:end], tuple(attrs.items()),
@@ -158,7 +159,7 @@ def fill_clause(ctx: SentenceContext, rule: RuleDef, clause: ClauseDef, ts: int,
     are visited nearest first and a single-valued role stops at the first that
     passes.  A sentence with thousands of triggers and mentions stays cheap.
     """
-    cands, starts, ends = ctx.candidate_index(clause.filler, f"{rule.name}.{clause.role}")
+    cands, starts, ends = ctx.candidate_index(clause.filler)
     if trace is not None:
         via_spans = ctx.matches(clause.via) if clause.via is not None else None
         trig_clause = ctx.clause_of(ts) if clause.scope is Scope.CLAUSE else None

@@ -9,6 +9,7 @@ regex is compiled once; every pattern becomes an NFA over atoms (see
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 import ahocorasick
@@ -91,6 +92,7 @@ class _Compiler:
         self.atoms: list[AtomDef] = []
         self.atom_index: dict[tuple[str, Any], int] = {}
         self.patterns: list[CompiledPattern] = []
+        self.pattern_by_tree: dict[Node, int] = {}
         self.n_terms = 0
         self.owner = ""
 
@@ -189,8 +191,8 @@ class _Compiler:
         if isinstance(p, n.AnyToken):
             return self.atom("any", None, "_")
         if isinstance(p, n.Negation):
-            inner = self.pattern(p.atom)
-            return self.atom("not", inner, "!" + self.patterns[inner].text)
+            inner = self.patterns[self.pattern(p.atom)]
+            return self.atom("not", inner.shared, "!" + inner.text)
         if isinstance(p, n.Sequence):
             return Seq(tuple(self.lower(i) for i in p.items))
         if isinstance(p, n.Alternation):
@@ -202,15 +204,29 @@ class _Compiler:
         raise TypeError(p)  # pragma: no cover - the checker admits only the nodes above
 
     def pattern(self, p: n.Pattern) -> int:
+        """Index of a new pattern; one that lowers to a tree already seen shares it.
+
+        Rule packs repeat the same filler (``@ACTOR``, ``"in" | "at"``) in hundreds
+        of clauses.  A sentence matches each *shared* pattern once, so the copies
+        keep their own source text (for ``explain``) but name the first as
+        ``shared``, which is what the per-sentence caches key on.
+        """
         tree = self.lower(p)
         src = p.where.source.text[p.where.span.start:p.where.span.end]
+        text = " ".join(src.split())
+        seen = self.pattern_by_tree.get(tree)
+        if seen is not None:
+            self.patterns.append(replace(self.patterns[seen], text=text))
+            return len(self.patterns) - 1
         first = first_atoms(tree)
+        index = len(self.patterns)
         self.patterns.append(CompiledPattern(
-            tree, compile_nfa(tree), first, " ".join(src.split()),
+            tree, compile_nfa(tree), first, text,
             first_anywhere=any(self.atoms[a].kind in ("any", "not") for a in first),
             alternatives=alternatives_of(tree, self.atoms),
-            required=required_atoms(tree, self.atoms)))
-        return len(self.patterns) - 1
+            required=required_atoms(tree, self.atoms), shared=index))
+        self.pattern_by_tree[tree] = index
+        return index
 
     # ---------------------------------------------------------------- the pass
     def run(self) -> Program:

@@ -93,6 +93,7 @@ class CompiledPattern:
     first_anywhere: bool = False            # FIRST holds `_` or a negation
     alternatives: tuple[int, ...] | None = None  # set when the pattern is atoms | atoms
     required: frozenset[int] = frozenset()  # atoms every match contains (a prefilter)
+    shared: int = -1            # index of the first pattern with this tree (cache key)
 
 
 class View:

@@ -24,7 +24,11 @@ from .text import tokenize
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """A pattern match in token and character coordinates, with what it carries."""
+    """A pattern match in token and character coordinates, with what it carries.
+
+    ``rule`` is the entity rule of a one-mention filler; None for any other filler,
+    whose provenance is the event rule and role that take it.
+    """
 
     ts: int
     te: int
@@ -59,10 +63,9 @@ class SentenceContext:
         self.mentions: dict[str, list[Mention]] = {}
         self.found: dict[str, list[tuple[Mention, int]]] = {}   # (mention, entity index)
         self._matches: dict[int, list[tuple[int, int]]] = {}
-        self._candidates: dict[tuple[int, str], list[Candidate]] = {}
+        self._candidates: dict[int, list[Candidate]] = {}
         self._clauses: list[int] | None = None
-        self._index: dict[tuple[int, str, str], Any] = {}
-        self._base: dict[int, list[tuple[Any, Any]]] = {}
+        self._index: dict[int, Any] = {}
         self._via: dict[int, tuple[dict[int, int], dict[int, int]]] = {}
         self._label_atoms = program.label_atoms
 
@@ -98,12 +101,13 @@ class SentenceContext:
 
     # ------------------------------------------------------------- matching
     def matches(self, pattern: int) -> list[tuple[int, int]]:
-        found = self._matches.get(pattern)
+        key = self.program.patterns[pattern].shared
+        found = self._matches.get(key)
         if found is None:
             if self.view.dirty:
                 self.view.finish()
-            found = self._matches[pattern] = find_all(self.program.patterns[pattern],
-                                                      self.view, self.program.atoms)
+            found = self._matches[key] = find_all(self.program.patterns[pattern],
+                                                  self.view, self.program.atoms)
         return found
 
     def parse(self, pattern: int, ts: int, te: int) -> Parse:
@@ -118,54 +122,50 @@ class SentenceContext:
                         return Parse(((a, ts, te, payload),), ())
         return parse_match(p.tree, self.view, self.program.atoms, ts, te)
 
-    def candidates(self, pattern: int, rule: str) -> list[Candidate]:
+    def candidates(self, pattern: int) -> list[Candidate]:
         """Matches of a role filler, carrying the mention when the filler is one label.
 
-        Matching and parsing are done once per pattern; only a filler that is not
-        one mention names ``rule`` as its provenance, so per rule only that differs.
+        A filler that is not one mention has no rule of its own (``rule`` is None):
+        the frame names the rule and role that took it, so one list serves every
+        rule that shares the pattern.
         """
-        found = self._candidates.get((pattern, rule))
+        key = self.program.patterns[pattern].shared
+        found = self._candidates.get(key)
         if found is not None:
             return found
-        base = self._base.get(pattern)
-        if base is None:
-            base = self._base[pattern] = []
-            for ts, te in self.matches(pattern):
-                start, end = self.char_span(ts, te)
-                parse = self.parse(pattern, ts, te)
-                whole = [p for p in parse.pieces if p[1] == ts and p[2] == te]
-                m = whole[0][3] if len(whole) == 1 else None
-                if isinstance(m, Mention):
-                    base.append((Candidate(ts, te, start, end, m.label, m.id, m.value,
-                                           m.attrs, m.rule), None))
-                else:
-                    tid, attrs = piece_info(parse, ts, te)
-                    base.append((None, (ts, te, start, end, tid, attrs)))
-        out = [c if c is not None else
-               Candidate(g[0], g[1], g[2], g[3], None, g[4], None, g[5], rule)
-               for c, g in base]
-        self._candidates[(pattern, rule)] = out
-        return out
+        found = self._candidates[key] = []
+        for ts, te in self.matches(pattern):
+            start, end = self.char_span(ts, te)
+            parse = self.parse(pattern, ts, te)
+            whole = [p for p in parse.pieces if p[1] == ts and p[2] == te]
+            m = whole[0][3] if len(whole) == 1 else None
+            if isinstance(m, Mention):
+                found.append(Candidate(ts, te, start, end, m.label, m.id, m.value, m.attrs,
+                                       m.rule))
+            else:
+                tid, attrs = piece_info(parse, ts, te)
+                found.append(Candidate(ts, te, start, end, None, tid, None, attrs, None))
+        return found
 
-    def candidate_index(self, pattern: int, rule: str
-                        ) -> tuple[list[Candidate], list[int], list[int]]:
+    def candidate_index(self, pattern: int) -> tuple[list[Candidate], list[int], list[int]]:
         """Candidates with their start and end token lists, for bisecting.
 
         Leftmost-longest matches are disjoint and in order, so both lists are sorted.
         """
-        key = (pattern, rule, "index")
+        key = self.program.patterns[pattern].shared
         found = self._index.get(key)
         if found is None:
-            cands = self.candidates(pattern, rule)
+            cands = self.candidates(pattern)
             found = self._index[key] = (cands, [c.ts for c in cands], [c.te for c in cands])
         return found
 
     def via_index(self, pattern: int) -> tuple[dict[int, int], dict[int, int]]:
         """Matches of a via pattern by end (-> start) and by start (-> end)."""
-        found = self._via.get(pattern)
+        key = self.program.patterns[pattern].shared
+        found = self._via.get(key)
         if found is None:
             spans = self.matches(pattern)
-            found = self._via[pattern] = ({e: s for s, e in spans}, {s: e for s, e in spans})
+            found = self._via[key] = ({e: s for s, e in spans}, {s: e for s, e in spans})
         return found
 
     # ------------------------------------------------------------- entities
@@ -193,7 +193,6 @@ class SentenceContext:
             self._candidates.clear()
             self._index.clear()
             self._via.clear()
-            self._base.clear()
         self.view.finish()
 
     def _tok_span(self, m: Mention) -> tuple[int, int]:
