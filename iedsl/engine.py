@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import re
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -20,11 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 from .assemble import Trace, assemble_frames
 from .errors import Diagnostic, DocumentError, IedslError
-from .extensions import get_normalizer, import_modules
+from .extensions import import_modules
+from .lexicon import lexicon_mentions
 from .program import Program
 from .results import DocumentResult, Frame, Mention
-from .scan import DEFAULT_REGEX_TIMEOUT, Hit, scan_literals, scan_text
-from .sentence import SentenceContext, resolve_overlaps
+from .scan import DEFAULT_REGEX_TIMEOUT, Hit, scan_text
+from .sentence import SentenceContext
 from .source import Span
 from .text import SENTENCE_MAX_CHARS, read_date_header, split_sentences
 
@@ -232,101 +232,6 @@ def iter_sentences(program: Program, text: str, *, doc_date: dt.date | None = No
             yield ctx
 
     return date, sentences, hits, contexts()
-
-
-_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
-
-
-def _may_hold_long_sentence(text: str, body: int) -> bool:
-    """Whether some sentence could be long enough to be cut (SENTENCE_MAX_CHARS).
-
-    A blank line always ends a sentence, so if no stretch between blank lines is
-    that long, no cut exists and a hit without sentence punctuation or a line break
-    inside it cannot straddle a sentence boundary.
-    """
-    if len(text) - body <= SENTENCE_MAX_CHARS:
-        return False
-    prev = body
-    for m in _BLANK_LINE.finditer(text, body):
-        if m.start() - prev > SENTENCE_MAX_CHARS:
-            return True
-        prev = m.end()
-    return len(text) - prev > SENTENCE_MAX_CHARS
-
-
-_LINE_BREAK = re.compile("[\n\r\v\f\x1c\x1d\x1e\x1f\x85\u2028\u2029]")
-_ODD_LINE_BREAK = re.compile("[\r\v\f\x1c\x1d\x1e\x1f\x85\u2028\u2029]")
-
-
-def lexicon_mentions(program: Program, text: str, *, doc_date: dt.date | None = None
-                     ) -> tuple[Mention, ...]:
-    """Mentions when every entity is one lexicon or literal: straight from the hits.
-
-    Lexicon-only extraction is the case where speed is compared with a bare
-    Aho-Corasick scan, so nothing is done that is not needed: no tokens, no
-    sentences unless a hit might straddle one (it holds sentence punctuation, or a
-    space where the text has a line break, or the document is long enough to have a
-    cut sentence).  The result is exactly what the general path returns.
-    """
-    header_date, body = read_date_header(text)
-    date = doc_date or header_date
-    entities = program.entities
-    simple = program.simple_entities
-    normalizers = {e.index: get_normalizer(e.normalizer) for e in entities
-                   if e.normalizer and e.normalizer != "id"}
-    long_doc = _may_hold_long_sentence(text, body)
-    # Line breaks other than "\n" are rare; without them str.find is the whole test.
-    odd_breaks = _ODD_LINE_BREAK.search(text) is not None
-    starts: list[int] | None = None
-    sentences: tuple[Span, ...] = ()
-    # Each entity's hits, as plain tuples that sort natively in leftmost-longest
-    # order (start, -end, scan order); Mentions are made only for the survivors.
-    per_entity: dict[int, list[tuple[Any, ...]]] = {ed.index: [] for ed in entities}
-    find = text.find
-    for s, e, atom, tid, attrs, risk in scan_literals(program, text):
-        ents = simple.get(atom)
-        if ents is None or s < body:
-            continue
-        if risk and (risk == 2 or long_doc or find("\n", s, e) >= 0
-                     or (odd_breaks and _LINE_BREAK.search(text, s, e))):
-            if starts is None:
-                sentences = split_sentences(text, body, max_chars=SENTENCE_MAX_CHARS)
-                starts = [x.start for x in sentences]
-            i = bisect.bisect_right(starts, s) - 1
-            if i < 0 or e > sentences[i].end:
-                continue
-        for ei in ents:
-            bucket = per_entity[ei]
-            bucket.append((s, -e, len(bucket), tid, attrs))
-    new_mention = tuple.__new__   # Mention(...) without the Python-level __new__ frame
-    by_label: dict[str, list[tuple[Mention, int]]] = {}
-    for ei, cands in per_entity.items():
-        if not cands:
-            continue
-        # The entity's own matches: leftmost-longest and non-overlapping, as the
-        # pattern matcher would return them (hits never cross sentences).
-        ed = entities[ei]
-        fn = normalizers.get(ei)
-        kept = by_label.setdefault(ed.label, [])
-        cands.sort()
-        last = -1
-        for c in cands:
-            if c[0] >= last:
-                s, e = c[0], -c[1]
-                last = e
-                htext = text[s:e]
-                kept.append((new_mention(Mention, (
-                    ed.label, s, e, htext, ed.name, ed.priority, c[3],
-                    fn(htext, date) if fn is not None else None, c[4])), ei))
-    out: list[Mention] = []
-    for label, found in by_label.items():
-        if len({ei for _, ei in found}) == 1:
-            out += [m for m, _ in found]   # one entity's chain: disjoint, in order
-        else:
-            out += resolve_overlaps(found, program.labels[label].policy)
-    if len(by_label) > 1:   # one label: resolve_overlaps already returns text order
-        out.sort(key=lambda m: (m.start, m.end, m.label))
-    return tuple(out)
 
 
 def needed_labels(program: Program, ctx: SentenceContext) -> frozenset[str]:

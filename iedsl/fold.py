@@ -22,6 +22,8 @@ import itertools
 import re
 import unicodedata
 
+from .speedups import fold_table, native
+
 CHAR_FOLDS = frozenset({"case", "quotes", "dashes", "space", "accents"})
 TERM_FOLDS = frozenset({"apostrophes", "hyphens"})
 ALL_FOLDS = CHAR_FOLDS | TERM_FOLDS
@@ -70,6 +72,8 @@ def _fold_chars(low: str) -> str:
         if low.isprintable() and "`" not in low:   # nothing to fold: the usual term
             return low
         return low.translate(_ASCII_TABLE)
+    if native is not None and len(low) > 256:   # a document, not a term
+        return native.fold_chars(low, fold_table())
     return _FULL_RE.sub(lambda m: _full_get(m.group()), low)
 
 

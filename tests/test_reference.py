@@ -111,13 +111,13 @@ def test_lexicon_fast_path_equals_reference(rules: str, text: str) -> None:
 @given(rules=lexicon_rule_sets(), text=texts(max_words=40))
 def test_lexicon_fast_path_on_cut_sentences(rules: str, text: str) -> None:
     """With a tiny sentence limit, cuts fall inside multiword hits; both paths agree."""
-    import iedsl.engine as engine_module
+    import iedsl.lexicon as lexicon_module
     import iedsl.reference as reference_module
-    old = engine_module.SENTENCE_MAX_CHARS, reference_module.SENTENCE_MAX_CHARS
-    engine_module.SENTENCE_MAX_CHARS = reference_module.SENTENCE_MAX_CHARS = 12
+    old = lexicon_module.SENTENCE_MAX_CHARS, reference_module.SENTENCE_MAX_CHARS
+    lexicon_module.SENTENCE_MAX_CHARS = reference_module.SENTENCE_MAX_CHARS = 12
     try:
         engine = iedsl.Engine.from_string(rules)
         ref_mentions, _ = reference_analyze(engine.program, text)
         assert list(engine.mentions(text)) == ref_mentions
     finally:
-        engine_module.SENTENCE_MAX_CHARS, reference_module.SENTENCE_MAX_CHARS = old
+        lexicon_module.SENTENCE_MAX_CHARS, reference_module.SENTENCE_MAX_CHARS = old

@@ -1,0 +1,285 @@
+/* iedsl._speedups: the per-hit loop of lexicon-only extraction, in C.
+ *
+ * Lexicon-only extraction is compared with a bare pyahocorasick scan, and with a
+ * large lexicon the automaton reports tens of thousands of hits per MB.  In
+ * Python each hit costs about a microsecond of bookkeeping (whole-token test,
+ * sentence test, entity lookup), which is as much as the scan itself.  This module
+ * does exactly what iedsl/lexicon.py's `_scan_into` does, hit for hit, so that the
+ * Python version stays the readable definition and the fallback; the tests run
+ * both over generated lexicons and texts and demand the same output.
+ *
+ * Nothing here decides semantics on its own: which characters are word
+ * characters comes from a table built by iedsl (with a Python callback above the
+ * Basic Multilingual Plane), and the rare cases (a hit that may straddle a
+ * sentence, a lexicon that opted out of a fold) are Python callbacks.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+/* Line-break characters: a hit holding one may straddle a sentence boundary. */
+static int
+is_line_break(Py_UCS4 c)
+{
+    return c == '\n' || c == '\r' || c == '\v' || c == '\f' || (c >= 0x1c && c <= 0x1f) ||
+           c == 0x85 || c == 0x2028 || c == 0x2029;
+}
+
+/* 1 if `c` is a word character, 0 if not, -1 on error. */
+static int
+word_char(Py_UCS4 c, const unsigned char *table, Py_ssize_t table_len, PyObject *is_word)
+{
+    if ((Py_ssize_t)c < table_len)
+        return table[c] != 0;
+    PyObject *ch = PyUnicode_FromOrdinal((int)c);
+    if (ch == NULL)
+        return -1;
+    PyObject *res = PyObject_CallOneArg(is_word, ch);
+    Py_DECREF(ch);
+    if (res == NULL)
+        return -1;
+    int w = PyObject_IsTrue(res);
+    Py_DECREF(res);
+    return w;
+}
+
+/* Call `fn(s, e, ...)` and return its truth: 1, 0, or -1 on error. */
+static int
+call_test(PyObject *fn, Py_ssize_t s, Py_ssize_t e, PyObject *a, PyObject *b)
+{
+    PyObject *res = (a == NULL) ? PyObject_CallFunction(fn, "nn", s, e)
+                                : PyObject_CallFunction(fn, "nnOO", s, e, a, b);
+    if (res == NULL)
+        return -1;
+    int ok = PyObject_IsTrue(res);
+    Py_DECREF(res);
+    return ok;
+}
+
+static Py_ssize_t
+as_index(PyObject *list, Py_ssize_t i)
+{
+    return PyLong_AsSsize_t(PyList_GET_ITEM(list, i));
+}
+
+PyDoc_STRVAR(lexicon_hits_doc,
+"lexicon_hits(hits, text, offsets, body, long_doc, word_table, is_word, entity_of,\n"
+"             per_entity, sentence_ok, check_ok, seq) -> seq\n\n"
+"Consume the automaton iterator `hits` and append `(start, -end, seq, term_id, attrs)`\n"
+"to `per_entity[i]` for every whole-token hit of an entity atom; see\n"
+"iedsl.lexicon._scan_into, which this mirrors.  Returns the last sequence number.");
+
+static PyObject *
+lexicon_hits(PyObject *self, PyObject *args)
+{
+    PyObject *hits, *text, *offsets, *table_obj, *is_word, *entity_of, *per_entity;
+    PyObject *sentence_ok, *check_ok;
+    Py_ssize_t body, seq;
+    int long_doc;
+    if (!PyArg_ParseTuple(args, "OUOnpSOO!O!OOn", &hits, &text, &offsets, &body, &long_doc,
+                          &table_obj, &is_word, &PyList_Type, &entity_of, &PyList_Type,
+                          &per_entity, &sentence_ok, &check_ok, &seq))
+        return NULL;
+    if (offsets != Py_None && !PyList_Check(offsets)) {
+        PyErr_SetString(PyExc_TypeError, "offsets must be a list or None");
+        return NULL;
+    }
+    const unsigned char *table = (const unsigned char *)PyBytes_AS_STRING(table_obj);
+    Py_ssize_t table_len = PyBytes_GET_SIZE(table_obj);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n_atoms = PyList_GET_SIZE(entity_of);
+    Py_ssize_t n_entities = PyList_GET_SIZE(per_entity);
+
+    PyObject *it = PyObject_GetIter(hits);
+    if (it == NULL)
+        return NULL;
+    PyObject *item;
+    while ((item = PyIter_Next(it)) != NULL) {
+        /* item: (end_incl, (klen, starts_word, ends_word, risk, entries)) */
+        if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 2)
+            goto bad_item;
+        PyObject *value = PyTuple_GET_ITEM(item, 1);
+        if (!PyTuple_Check(value) || PyTuple_GET_SIZE(value) != 5)
+            goto bad_item;
+        Py_ssize_t end_incl = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 0));
+        Py_ssize_t klen = PyLong_AsSsize_t(PyTuple_GET_ITEM(value, 0));
+        int starts_word = PyObject_IsTrue(PyTuple_GET_ITEM(value, 1));
+        int ends_word = PyObject_IsTrue(PyTuple_GET_ITEM(value, 2));
+        long risk = PyLong_AsLong(PyTuple_GET_ITEM(value, 3));
+        PyObject *entries = PyTuple_GET_ITEM(value, 4);
+        if (PyErr_Occurred() || starts_word < 0 || ends_word < 0 || !PyTuple_Check(entries))
+            goto bad_item;
+        Py_ssize_t s, e;
+        if (offsets == Py_None) {
+            e = end_incl + 1;
+            s = e - klen;
+        }
+        else {
+            Py_ssize_t m = PyList_GET_SIZE(offsets);
+            if (end_incl + 1 - klen < 0 || end_incl + 1 >= m)
+                goto bad_item;
+            s = as_index(offsets, end_incl + 1 - klen);
+            e = as_index(offsets, end_incl) + 1;
+            if (PyErr_Occurred())
+                goto fail_item;
+        }
+        if (s < body || s < 0 || e > n)
+            goto next;
+        if (starts_word && s) {
+            int w = word_char(PyUnicode_READ(kind, data, s - 1), table, table_len, is_word);
+            if (w < 0)
+                goto fail_item;
+            if (w)
+                goto next;
+        }
+        if (ends_word && e < n) {
+            int w = word_char(PyUnicode_READ(kind, data, e), table, table_len, is_word);
+            if (w < 0)
+                goto fail_item;
+            if (w)
+                goto next;
+        }
+        if (risk) {
+            int need = risk == 2 || long_doc;
+            for (Py_ssize_t i = s; !need && i < e; i++)
+                need = is_line_break(PyUnicode_READ(kind, data, i));
+            if (need) {
+                int ok = call_test(sentence_ok, s, e, NULL, NULL);
+                if (ok < 0)
+                    goto fail_item;
+                if (!ok)
+                    goto next;
+            }
+        }
+        Py_ssize_t n_entries = PyTuple_GET_SIZE(entries);
+        for (Py_ssize_t k = 0; k < n_entries; k++) {
+            /* entry: (atom, term_id, attrs, check, folds) */
+            PyObject *entry = PyTuple_GET_ITEM(entries, k);
+            if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 5)
+                goto bad_item;
+            Py_ssize_t atom = PyLong_AsSsize_t(PyTuple_GET_ITEM(entry, 0));
+            if (atom < 0 || atom >= n_atoms) {
+                if (PyErr_Occurred())
+                    goto fail_item;
+                goto bad_item;
+            }
+            PyObject *ents = PyList_GET_ITEM(entity_of, atom);
+            if (ents == Py_None)
+                continue;
+            PyObject *check = PyTuple_GET_ITEM(entry, 3);
+            if (check != Py_None) {
+                int ok = call_test(check_ok, s, e, check, PyTuple_GET_ITEM(entry, 4));
+                if (ok < 0)
+                    goto fail_item;
+                if (!ok)
+                    continue;
+            }
+            if (!PyTuple_Check(ents))
+                goto bad_item;
+            seq++;
+            PyObject *cand = Py_BuildValue("(nnnOO)", s, -e, seq, PyTuple_GET_ITEM(entry, 1),
+                                           PyTuple_GET_ITEM(entry, 2));
+            if (cand == NULL)
+                goto fail_item;
+            for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(ents); j++) {
+                Py_ssize_t ei = PyLong_AsSsize_t(PyTuple_GET_ITEM(ents, j));
+                if (ei < 0 || ei >= n_entities ||
+                        PyList_Append(PyList_GET_ITEM(per_entity, ei), cand) < 0) {
+                    Py_DECREF(cand);
+                    if (!PyErr_Occurred())
+                        PyErr_SetString(PyExc_IndexError, "entity index out of range");
+                    goto fail_item;
+                }
+            }
+            Py_DECREF(cand);
+        }
+    next:
+        Py_DECREF(item);
+        continue;
+    bad_item:
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "unexpected automaton value shape");
+    fail_item:
+        Py_DECREF(item);
+        Py_DECREF(it);
+        return NULL;
+    }
+    Py_DECREF(it);
+    if (PyErr_Occurred())
+        return NULL;
+    return PyLong_FromSsize_t(seq);
+}
+
+PyDoc_STRVAR(fold_chars_doc,
+"fold_chars(text, table) -> str\n\n"
+"`text` with each character below len(table) // 4 replaced by table[c] (a UCS-4\n"
+"code point, little-endian; 0 keeps the character): iedsl.fold's 1:1 character\n"
+"folds in one pass.  Characters beyond the table are kept.");
+
+static PyObject *
+fold_chars(PyObject *self, PyObject *args)
+{
+    PyObject *text, *table_obj;
+    if (!PyArg_ParseTuple(args, "US", &text, &table_obj))
+        return NULL;
+    const unsigned char *raw = (const unsigned char *)PyBytes_AS_STRING(table_obj);
+    Py_ssize_t table_len = PyBytes_GET_SIZE(table_obj) / 4;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_UCS4 maxchar = 0;
+    Py_ssize_t changed = 0;
+    /* first pass: the widest result character, and whether anything changes */
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if ((Py_ssize_t)c < table_len) {
+            const unsigned char *p = raw + 4 * c;
+            Py_UCS4 f = (Py_UCS4)p[0] | (Py_UCS4)p[1] << 8 | (Py_UCS4)p[2] << 16 |
+                        (Py_UCS4)p[3] << 24;
+            if (f) {
+                c = f;
+                changed++;
+            }
+        }
+        if (c > maxchar)
+            maxchar = c;
+    }
+    if (!changed)
+        return Py_NewRef(text);
+    PyObject *out = PyUnicode_New(n, maxchar);
+    if (out == NULL)
+        return NULL;
+    int okind = PyUnicode_KIND(out);
+    void *odata = PyUnicode_DATA(out);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if ((Py_ssize_t)c < table_len) {
+            const unsigned char *p = raw + 4 * c;
+            Py_UCS4 f = (Py_UCS4)p[0] | (Py_UCS4)p[1] << 8 | (Py_UCS4)p[2] << 16 |
+                        (Py_UCS4)p[3] << 24;
+            if (f)
+                c = f;
+        }
+        PyUnicode_WRITE(okind, odata, i, c);
+    }
+    return out;
+}
+
+static PyMethodDef methods[] = {
+    {"lexicon_hits", lexicon_hits, METH_VARARGS, lexicon_hits_doc},
+    {"fold_chars", fold_chars, METH_VARARGS, fold_chars_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "iedsl._speedups",
+    "Optional C versions of iedsl's per-hit loops (see iedsl/lexicon.py).", -1, methods,
+    NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC
+PyInit__speedups(void)
+{
+    return PyModule_Create(&module);
+}

@@ -1,0 +1,173 @@
+"""Lexicon-only extraction: mentions straight from the automaton, in one loop.
+
+When every entity of a program is one lexicon or literal (``Program.lexicon_only``),
+a mention is just a whole-token automaton hit, so this module does what
+:mod:`iedsl.scan`, :mod:`iedsl.sentence` and the overlap policies would do, fused
+into a single pass over the automaton's output.  This is the case users compare
+with a bare Aho-Corasick scan, so nothing is done that is not needed: no tokens,
+and no sentences unless a hit might straddle one (it holds sentence punctuation, a
+space where the text has a line break, or the document is long enough to hold a
+cut sentence).  The result is exactly what the general path returns; the property
+tests check that against the reference interpreter.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+
+from .extensions import get_normalizer
+from .fold import fold_document, fold_with
+from .program import Program
+from .results import Mention
+from .sentence import resolve_overlaps
+from .speedups import native, word_table
+from .text import _WORD_CACHE, SENTENCE_MAX_CHARS, is_word_char, read_date_header, split_sentences
+
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+_LINE_BREAK = re.compile("[\n\r\v\f\x1c\x1d\x1e\x1f\x85\u2028\u2029]")
+_ODD_LINE_BREAK = re.compile("[\r\v\f\x1c\x1d\x1e\x1f\x85\u2028\u2029]")
+
+
+def may_hold_long_sentence(text: str, body: int) -> bool:
+    """Whether some sentence could be long enough to be cut (SENTENCE_MAX_CHARS).
+
+    A blank line always ends a sentence, so if no stretch between blank lines is
+    that long, no cut exists and a hit without sentence punctuation or a line break
+    inside it cannot straddle a sentence boundary.
+    """
+    if len(text) - body <= SENTENCE_MAX_CHARS:
+        return False
+    prev = body
+    for m in _BLANK_LINE.finditer(text, body):
+        if m.start() - prev > SENTENCE_MAX_CHARS:
+            return True
+        prev = m.end()
+    return len(text) - prev > SENTENCE_MAX_CHARS
+
+
+def lexicon_mentions(program: Program, text: str, *, doc_date: dt.date | None = None
+                     ) -> tuple[Mention, ...]:
+    """Every mention of a lexicon-only program, in (start, end, label) order."""
+    header_date, body = read_date_header(text)
+    date = doc_date or header_date
+    entities = program.entities
+    # atom -> entity indices, as a list: an index is cheaper than a dict lookup
+    n_atoms = len(program.atoms)
+    entity_of: list[tuple[int, ...] | None] = [None] * n_atoms
+    for atom, ents in program.simple_entities.items():
+        entity_of[atom] = ents
+    # Each entity's hits as plain tuples that sort natively in leftmost-longest
+    # order (start, -end, scan order); Mentions are made only for the survivors.
+    per_entity: list[list[tuple[Any, ...]]] = [[] for _ in entities]
+    if len(program.automaton) and len(text) > body:
+        _scan_into(program, text, body, entity_of, per_entity)
+    new_mention = tuple.__new__   # Mention(...) without the Python-level __new__ frame
+    by_label: dict[str, list[tuple[Mention, int]]] = {}
+    for ei, cands in enumerate(per_entity):
+        if not cands:
+            continue
+        # The entity's own matches: leftmost-longest and non-overlapping, as the
+        # pattern matcher would return them (hits never cross sentences).
+        ed = entities[ei]
+        fn = get_normalizer(ed.normalizer) if ed.normalizer and ed.normalizer != "id" \
+            else None
+        kept = by_label.setdefault(ed.label, [])
+        label, name, priority = ed.label, ed.name, ed.priority
+        cands.sort()
+        last = -1
+        for c in cands:
+            s = c[0]
+            if s >= last:
+                last = e = -c[1]
+                htext = text[s:e]
+                kept.append((new_mention(Mention, (
+                    label, s, e, htext, name, priority, c[3],
+                    fn(htext, date) if fn is not None else None, c[4])), ei))
+    out: list[Mention] = []
+    for label, found in by_label.items():
+        if len({ei for _, ei in found}) == 1:
+            out += [m for m, _ in found]   # one entity's chain: disjoint, in order
+        else:
+            out += resolve_overlaps(found, program.labels[label].policy)
+    if len(by_label) > 1:   # one label: resolve_overlaps already returns text order
+        out.sort(key=lambda m: (m.start, m.end, m.label))
+    return tuple(out)
+
+
+def _sentence_test(text: str, body: int) -> Callable[[int, int], bool]:
+    """Whether ``[s, e)`` lies inside one sentence; sentences are split on first use."""
+    found: list[Any] = []
+
+    def inside(s: int, e: int) -> bool:
+        if not found:
+            sentences = split_sentences(text, body, max_chars=SENTENCE_MAX_CHARS)
+            found.extend((sentences, [x.start for x in sentences]))
+        sentences, starts = found
+        i = bisect.bisect_right(starts, s) - 1
+        return i >= 0 and e <= sentences[i].end
+
+    return inside
+
+
+def _scan_into(program: Program, text: str, body: int,
+               entity_of: list[tuple[int, ...] | None],
+               per_entity: list[list[tuple[Any, ...]]]) -> None:
+    """The automaton pass: whole-token hits of entity atoms into ``per_entity``.
+
+    This loop runs once per automaton hit (tens of thousands per MB with a big
+    lexicon): the boundary test of :func:`iedsl.scan.scan_literals` inlined, the
+    sentence test only for hits that may straddle a sentence.  The C module runs
+    the same loop when it is built; this one defines it.
+    """
+    folded, offsets = fold_document(text)
+    long_doc = may_hold_long_sentence(text, body)
+    hits = program.automaton.iter(folded, body)
+    inside = _sentence_test(text, body)
+    if native is not None:   # the same loop in C (iedsl/_speedups.c)
+        native.lexicon_hits(
+            hits, text, offsets, body, long_doc, word_table(), is_word_char, entity_of,
+            per_entity, inside, lambda s, e, check, folds: fold_with(text[s:e], folds) == check,
+            0)
+        return
+    word = _WORD_CACHE.get
+    n = len(text)
+    # Line breaks other than "\n" are rare; without them str.find is the whole test.
+    odd_breaks = _ODD_LINE_BREAK.search(text) is not None
+    find = text.find
+    seq = 0
+    for end_incl, (klen, starts_word, ends_word, risk, entries) in hits:
+        if offsets is None:
+            e = end_incl + 1
+            s = e - klen
+        else:
+            s, e = offsets[end_incl + 1 - klen], offsets[end_incl] + 1
+        if s < body:
+            continue
+        if starts_word and s:
+            c = text[s - 1]
+            w = word(c)
+            if w is None:
+                w = is_word_char(c)
+            if w:
+                continue
+        if ends_word and e < n:
+            c = text[e]
+            w = word(c)
+            if w is None:
+                w = is_word_char(c)
+            if w:
+                continue
+        if risk and (risk == 2 or long_doc or find("\n", s, e) >= 0
+                     or (odd_breaks and _LINE_BREAK.search(text, s, e))) and not inside(s, e):
+            continue
+        for atom, term_id, attrs, check, folds in entries:
+            ents = entity_of[atom]
+            if ents is None or (check is not None and fold_with(text[s:e], folds) != check):
+                continue
+            seq += 1
+            for ei in ents:
+                per_entity[ei].append((s, -e, seq, term_id, attrs))

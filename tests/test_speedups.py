@@ -1,0 +1,108 @@
+"""The C loops (iedsl._speedups) do exactly what the Python loops they mirror do.
+
+The Python loops define the behaviour (and are what runs without a compiler); each
+test here runs both on the same input and demands identical results.  Without the
+C module built, the comparisons are skipped and only the pure-Python checks run.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rulegen import lexicon_rule_sets, texts
+
+import iedsl
+import iedsl.lexicon as lexicon_module
+from iedsl import fold, speedups
+from iedsl.text import is_word_char
+
+needs_native = pytest.mark.skipif(speedups.native is None, reason="C speed-ups not built")
+
+# Characters the folds touch, plus ones that widen a string's storage (UCS-2, UCS-4).
+FOLD_ALPHABET = sorted(fold._FULL_MAP)[:40] + list("aZ İß’“”—–\n\t\u00a0\u3000é𝔘😀")
+
+
+def test_word_table_agrees_with_is_word_char_on_the_whole_bmp() -> None:
+    table = speedups.word_table()
+    assert len(table) == speedups.WORD_TABLE_SIZE
+    wrong = [i for i in range(speedups.WORD_TABLE_SIZE)
+             if bool(table[i]) != is_word_char(chr(i))]
+    assert wrong == []
+
+
+def test_fold_table_holds_every_character_fold() -> None:
+    table = speedups.fold_table()
+    for c, f in fold._FULL_MAP.items():
+        i = 4 * ord(c)
+        assert int.from_bytes(table[i:i + 4], "little") == ord(f)
+
+
+@needs_native
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(FOLD_ALPHABET), max_size=80))
+def test_native_fold_equals_python_fold(text: str) -> None:
+    assert speedups.native is not None
+    expect = fold._FULL_RE.sub(lambda m: fold._FULL_MAP[m.group()], text)
+    got = speedups.native.fold_chars(text, speedups.fold_table())
+    assert got == expect
+    assert len(got) == len(text)
+
+
+def _both(rules: str, text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
+    engine = iedsl.Engine.from_string(rules)
+    native = engine.mentions(text)
+    with monkeypatch.context() as m:
+        m.setattr(lexicon_module, "native", None)
+        python = engine.mentions(text)
+    return native, python
+
+
+@needs_native
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(rules=lexicon_rule_sets(), text=texts(max_words=60))
+def test_native_lexicon_loop_equals_python_loop(rules: str, text: str,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    native, python = _both(rules, text, monkeypatch)
+    assert native == python
+
+
+@needs_native
+@settings(max_examples=100, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(rules=lexicon_rule_sets(), text=texts(max_words=40))
+def test_native_lexicon_loop_on_cut_sentences(rules: str, text: str,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every hit with a space becomes a sentence question when sentences are tiny."""
+    monkeypatch.setattr(lexicon_module, "SENTENCE_MAX_CHARS", 12)
+    native, python = _both(rules, text, monkeypatch)
+    assert native == python
+
+
+@needs_native
+def test_native_lexicon_loop_on_a_long_folded_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Long enough for the C fold, with İ (offset map), CRLF, astral and curly text."""
+    rules = ('lexicon L fold(case, quotes, space) { "al-qa’ida", "new york", "i̇stanbul" }\n'
+             'lexicon M exact { "New York" }\n'
+             'label PLACE\nentity PLACE = @L\nentity PLACE priority 1 = @M')
+    unit = ("İstanbul and NEW\r\nYORK, Al-Qa'ida’s 😀 New York; new  york.\n"
+            "Al-Qa’ida in İstanbul 𝔘 newyork New Yorker.\n\n")
+    text = unit * 40
+    native, python = _both(rules, text, monkeypatch)
+    assert native == python
+    assert len(native) > 100   # type: ignore[arg-type]
+    for m in native:   # type: ignore[attr-defined]
+        assert text[m.start:m.end] == m.text
+
+
+def test_pure_python_switch() -> None:
+    code = "import iedsl.speedups as s; print(s.native is None)"
+    env = dict(os.environ, IEDSL_PURE_PYTHON="1")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.strip() == "True"
