@@ -178,10 +178,20 @@ lexicon_hits(PyObject *self, PyObject *args)
             if (!PyTuple_Check(ents))
                 goto bad_item;
             seq++;
-            PyObject *cand = Py_BuildValue("(nnnOO)", s, -e, seq, PyTuple_GET_ITEM(entry, 1),
-                                           PyTuple_GET_ITEM(entry, 2));
+            PyObject *cand = PyTuple_New(5);
             if (cand == NULL)
                 goto fail_item;
+            PyObject *s_obj = PyLong_FromSsize_t(s), *e_obj = PyLong_FromSsize_t(-e);
+            PyObject *seq_obj = PyLong_FromSsize_t(seq);
+            PyTuple_SET_ITEM(cand, 0, s_obj);
+            PyTuple_SET_ITEM(cand, 1, e_obj);
+            PyTuple_SET_ITEM(cand, 2, seq_obj);
+            PyTuple_SET_ITEM(cand, 3, Py_NewRef(PyTuple_GET_ITEM(entry, 1)));
+            PyTuple_SET_ITEM(cand, 4, Py_NewRef(PyTuple_GET_ITEM(entry, 2)));
+            if (s_obj == NULL || e_obj == NULL || seq_obj == NULL) {
+                Py_DECREF(cand);
+                goto fail_item;
+            }
             for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(ents); j++) {
                 Py_ssize_t ei = PyLong_AsSsize_t(PyTuple_GET_ITEM(ents, j));
                 if (ei < 0 || ei >= n_entities ||
@@ -266,7 +276,74 @@ fold_chars(PyObject *self, PyObject *args)
     return out;
 }
 
+PyDoc_STRVAR(chain_mentions_doc,
+"chain_mentions(cands, text, mention_type, label, name, priority) -> list\n\n"
+"Mentions of one entity from its sorted candidates `(start, -end, seq, term_id, attrs)`:\n"
+"leftmost-longest and non-overlapping, as iedsl.lexicon.lexicon_mentions's loop makes\n"
+"them (for an entity without a value normalizer).");
+
+static PyObject *
+chain_mentions(PyObject *self, PyObject *args)
+{
+    PyObject *cands, *text, *label, *name, *priority;
+    PyTypeObject *mention_type;
+    if (!PyArg_ParseTuple(args, "O!UO!OOO", &PyList_Type, &cands, &text, &PyType_Type,
+                          &mention_type, &label, &name, &priority))
+        return NULL;
+    if (!PyType_IsSubtype(mention_type, &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError, "mention_type must be a tuple subclass");
+        return NULL;
+    }
+    PyObject *out = PyList_New(0);
+    if (out == NULL)
+        return NULL;
+    Py_ssize_t last = -1;
+    Py_ssize_t n = PyList_GET_SIZE(cands);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *c = PyList_GET_ITEM(cands, i);
+        if (!PyTuple_Check(c) || PyTuple_GET_SIZE(c) != 5) {
+            PyErr_SetString(PyExc_TypeError, "unexpected candidate shape");
+            goto fail;
+        }
+        Py_ssize_t s = PyLong_AsSsize_t(PyTuple_GET_ITEM(c, 0));
+        if (s == -1 && PyErr_Occurred())
+            goto fail;
+        if (s < last)
+            continue;
+        PyObject *neg_e = PyTuple_GET_ITEM(c, 1);
+        Py_ssize_t e = -PyLong_AsSsize_t(neg_e);
+        if (PyErr_Occurred())
+            goto fail;
+        last = e;
+        PyObject *m = mention_type->tp_alloc(mention_type, 9);
+        if (m == NULL)
+            goto fail;
+        PyObject *s_obj = Py_NewRef(PyTuple_GET_ITEM(c, 0));
+        PyObject *e_obj = PyLong_FromSsize_t(e);
+        PyObject *t_obj = PyUnicode_Substring(text, s, e);
+        PyTuple_SET_ITEM(m, 0, Py_NewRef(label));
+        PyTuple_SET_ITEM(m, 1, s_obj);
+        PyTuple_SET_ITEM(m, 2, e_obj);
+        PyTuple_SET_ITEM(m, 3, t_obj);
+        PyTuple_SET_ITEM(m, 4, Py_NewRef(name));
+        PyTuple_SET_ITEM(m, 5, Py_NewRef(priority));
+        PyTuple_SET_ITEM(m, 6, Py_NewRef(PyTuple_GET_ITEM(c, 3)));
+        PyTuple_SET_ITEM(m, 7, Py_NewRef(Py_None));
+        PyTuple_SET_ITEM(m, 8, Py_NewRef(PyTuple_GET_ITEM(c, 4)));
+        if (e_obj == NULL || t_obj == NULL || PyList_Append(out, m) < 0) {
+            Py_DECREF(m);
+            goto fail;
+        }
+        Py_DECREF(m);
+    }
+    return out;
+fail:
+    Py_DECREF(out);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
+    {"chain_mentions", chain_mentions, METH_VARARGS, chain_mentions_doc},
     {"lexicon_hits", lexicon_hits, METH_VARARGS, lexicon_hits_doc},
     {"fold_chars", fold_chars, METH_VARARGS, fold_chars_doc},
     {NULL, NULL, 0, NULL},

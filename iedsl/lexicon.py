@@ -21,7 +21,7 @@ from typing import Any
 
 from .extensions import get_normalizer
 from .fold import fold_document, fold_with
-from .program import Program
+from .program import EntityDef, Program
 from .results import Mention
 from .sentence import resolve_overlaps
 from .speedups import native, word_table
@@ -65,37 +65,45 @@ def lexicon_mentions(program: Program, text: str, *, doc_date: dt.date | None = 
     per_entity: list[list[tuple[Any, ...]]] = [[] for _ in entities]
     if len(program.automaton) and len(text) > body:
         _scan_into(program, text, body, entity_of, per_entity)
-    new_mention = tuple.__new__   # Mention(...) without the Python-level __new__ frame
-    by_label: dict[str, list[tuple[Mention, int]]] = {}
+    # Each entity's own matches: leftmost-longest and non-overlapping, as the
+    # pattern matcher would return them (hits never cross sentences).
+    by_label: dict[str, list[tuple[list[Mention], int]]] = {}
     for ei, cands in enumerate(per_entity):
-        if not cands:
-            continue
-        # The entity's own matches: leftmost-longest and non-overlapping, as the
-        # pattern matcher would return them (hits never cross sentences).
-        ed = entities[ei]
-        fn = get_normalizer(ed.normalizer) if ed.normalizer and ed.normalizer != "id" \
-            else None
-        kept = by_label.setdefault(ed.label, [])
-        label, name, priority = ed.label, ed.name, ed.priority
-        cands.sort()
-        last = -1
-        for c in cands:
-            s = c[0]
-            if s >= last:
-                last = e = -c[1]
-                htext = text[s:e]
-                kept.append((new_mention(Mention, (
-                    label, s, e, htext, name, priority, c[3],
-                    fn(htext, date) if fn is not None else None, c[4])), ei))
+        if cands:
+            cands.sort()
+            ed = entities[ei]
+            by_label.setdefault(ed.label, []).append((_chain(ed, cands, text, date), ei))
     out: list[Mention] = []
-    for label, found in by_label.items():
-        if len({ei for _, ei in found}) == 1:
-            out += [m for m, _ in found]   # one entity's chain: disjoint, in order
+    for label, chains in by_label.items():
+        if len(chains) == 1:
+            out += chains[0][0]   # one entity's chain: disjoint, in order
         else:
-            out += resolve_overlaps(found, program.labels[label].policy)
+            out += resolve_overlaps([(m, ei) for chain, ei in chains for m in chain],
+                                    program.labels[label].policy)
     if len(by_label) > 1:   # one label: resolve_overlaps already returns text order
         out.sort(key=lambda m: (m.start, m.end, m.label))
     return tuple(out)
+
+
+def _chain(ed: EntityDef, cands: list[tuple[Any, ...]], text: str, date: dt.date | None
+           ) -> list[Mention]:
+    """The leftmost-longest chain of one entity's sorted hits, as Mentions."""
+    fn = get_normalizer(ed.normalizer) if ed.normalizer and ed.normalizer != "id" else None
+    label, name, priority = ed.label, ed.name, ed.priority
+    if fn is None and native is not None:
+        return native.chain_mentions(cands, text, Mention, label, name, priority)
+    new_mention = tuple.__new__   # Mention(...) without the Python-level __new__ frame
+    out = []
+    last = -1
+    for c in cands:
+        s = c[0]
+        if s >= last:
+            last = e = -c[1]
+            htext = text[s:e]
+            out.append(new_mention(Mention, (
+                label, s, e, htext, name, priority, c[3],
+                fn(htext, date) if fn is not None else None, c[4])))
+    return out
 
 
 def _sentence_test(text: str, body: int) -> Callable[[int, int], bool]:
