@@ -54,6 +54,14 @@ def _version(dist: str) -> str | None:
         return None
 
 
+def _native() -> bool:
+    """Whether iedsl's optional C loops are built and enabled here (the workers
+    inherit this process's environment, so they run the same)."""
+    from iedsl import speedups
+
+    return speedups.native is not None
+
+
 def describe() -> dict[str, Any]:
     """A JSON-ready description of this machine and software."""
     dirty = _git("status", "--porcelain", "--", "iedsl", "rules", "grammars")
@@ -66,6 +74,7 @@ def describe() -> dict[str, Any]:
         "os": f"{platform.system()} {platform.release()}",
         "python": f"{platform.python_implementation()} {platform.python_version()}",
         "packages": {p: _version(p) for p in PACKAGES},
+        "iedsl_native": _native(),
         "commit": _git("rev-parse", "--short", "HEAD"),
         "engine_tree_dirty": bool(dirty),
         "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),

@@ -104,6 +104,15 @@ def print_summary(results: dict[str, Any], verdicts: Sequence[Verdict]) -> str:
     return "\n".join(lines)
 
 
+def _native_line(m: dict[str, Any]) -> list[str]:
+    if "iedsl_native" not in m:
+        return []
+    if m["iedsl_native"]:
+        return ["- iedsl's optional C loops (`iedsl/_speedups.c`) built and in use"]
+    return ["- iedsl's optional C loops **not** in use (pure Python: no compiler at "
+            "install, or `IEDSL_PURE_PYTHON=1`)"]
+
+
 def markdown(results: dict[str, Any], verdicts: Sequence[Verdict], png: str) -> str:
     """The whole of ``docs/performance.md``."""
     m, cfg, cor = results["machine"], results["config"], results["corpus"]
@@ -136,6 +145,7 @@ def markdown(results: dict[str, Any], verdicts: Sequence[Verdict], png: str) -> 
         f"- CPU: {m['cpu']}, {m['cores']} cores ({m['usable_cores']} usable)",
         f"- RAM: {m['ram_gib']:.0f} GiB; {m['os']}" if m.get("ram_gib") else f"- {m['os']}",
         f"- {m['python']}; " + ", ".join(f"{k} {v}" for k, v in pk.items() if v),
+        *_native_line(m),
         *_load_line(results),
         "",
         "## How to reproduce",
@@ -185,7 +195,10 @@ def markdown(results: dict[str, Any], verdicts: Sequence[Verdict], png: str) -> 
         "",
         "- **iedsl**: `Engine.load(rule_file)`, then `engine.mentions(doc)` per document: "
         "tokens, sentences, whole-token case-insensitive leftmost-longest matches with "
-        "canonical ids, as `Mention` objects.",
+        "canonical ids, as `Mention` objects. A lexicon-only program takes the fused loop "
+        "of `iedsl/lexicon.py` (one pass over pyahocorasick's output; its per-hit work in "
+        "C when `iedsl._speedups` is built), and the same `Engine.mentions` call gives "
+        "the general path's results.",
         "- **pyahocorasick raw scan**: `text.lower()` and `for _ in A.iter(text): pass` "
         "(and `iter_long`); no word boundaries, no overlap resolution. The C-speed floor "
         "the issue measures iedsl against.",

@@ -92,7 +92,7 @@ class CompiledPattern:
     text: str                   # source text of the pattern
     first_anywhere: bool = False            # FIRST holds `_` or a negation
     alternatives: tuple[int, ...] | None = None  # set when the pattern is atoms | atoms
-    required: frozenset[int] = frozenset()  # atoms every match contains (a prefilter)
+    required: tuple[frozenset[int], ...] = ()  # each: one of its atoms is in every match
     shared: int = -1            # index of the first pattern with this tree (cache key)
 
 
@@ -321,21 +321,36 @@ def alternatives_of(tree: Node, atoms: Sequence[AtomDef]) -> tuple[int, ...] | N
     return None
 
 
-def required_atoms(tree: Node, atoms: Sequence[AtomDef]) -> frozenset[int]:
-    """Atoms that occur in every match: if one is absent from a sentence, nothing
-    matches there.  `_` and negations are never absent, so they are left out."""
-    if isinstance(tree, Atom):
-        return frozenset() if atoms[tree.index].kind in ("any", "not") else \
-            frozenset({tree.index})
-    if isinstance(tree, Cap):
-        return required_atoms(tree.item, atoms)
-    if isinstance(tree, Seq):
-        return frozenset().union(*(required_atoms(i, atoms) for i in tree.items))
-    if isinstance(tree, Alt):
-        return frozenset.intersection(*(required_atoms(o, atoms) for o in tree.options))
-    if isinstance(tree, Rep):
-        return required_atoms(tree.item, atoms) if tree.min > 0 else frozenset()
-    raise TypeError(tree)  # pragma: no cover
+def required_atoms(tree: Node, atoms: Sequence[AtomDef]) -> tuple[frozenset[int], ...]:
+    """Sets of atoms of which every match contains at least one: a sentence missing
+    every atom of one set holds no match (a prefilter, like the ``required literal``
+    of a regex engine, generalised to alternations).
+
+    `_` and negations are never absent, so they are left out; an alternation gives
+    one set, the union of a smallest set of each option.
+    """
+
+    def need(node: Node) -> frozenset[frozenset[int]]:
+        if isinstance(node, Atom):
+            return frozenset() if atoms[node.index].kind in ("any", "not") else \
+                frozenset({frozenset({node.index})})
+        if isinstance(node, Cap):
+            return need(node.item)
+        if isinstance(node, Seq):
+            return frozenset().union(*(need(i) for i in node.items))
+        if isinstance(node, Alt):
+            options = [need(o) for o in node.options]
+            if not all(options):
+                return frozenset()
+            common = frozenset.intersection(*options)
+            either = frozenset().union(*(min(o, key=lambda x: (len(x), sorted(x)))
+                                         for o in options))
+            return common | {either}
+        if isinstance(node, Rep):
+            return need(node.item) if node.min > 0 else frozenset()
+        raise TypeError(node)  # pragma: no cover
+
+    return tuple(sorted(need(tree), key=lambda x: (len(x), sorted(x))))
 
 
 def find_all(p: CompiledPattern, view: View, atoms: Sequence[AtomDef]) -> list[tuple[int, int]]:
@@ -357,8 +372,8 @@ def find_all(p: CompiledPattern, view: View, atoms: Sequence[AtomDef]) -> list[t
     table = view.table
     if not p.first_anywhere and p.first.isdisjoint(table):
         return []
-    for a in p.required:
-        if a not in table:
+    for need in p.required:
+        if need.isdisjoint(table):
             return []
     out = []
     last = 0

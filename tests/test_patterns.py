@@ -136,3 +136,14 @@ def test_right_before_and_right_after_the_trigger() -> None:
     assert frames("Iran struck on Iraq.", rules) == [[("who", "Iran"), ("whom", "Iraq")]]
     assert frames("Iran then struck at night on Iraq.", rules) == [[]]
     assert frames("Iran struck Iraq.", rules) == [[("who", "Iran")]]
+
+
+def test_required_atom_sets_generalise_to_alternations() -> None:
+    """A sentence must hold one atom of each set; `_` and optional parts need nothing."""
+    eng = iedsl.Engine.from_string('entity X = ("a" | "b" "d") _ "c" "e"? ')
+    program = eng.program
+    pattern = program.patterns[program.entities[0].pattern]
+    shown = sorted(sorted(program.atoms[a].text for a in need) for need in pattern.required)
+    assert shown == [['"a"', '"b"'], ['"c"']]
+    assert mentions('entity X = ("a" | "b" "d") _ "c" "e"?', "b d x c e a y c") == \
+        ["b d x c e", "a y c"]
