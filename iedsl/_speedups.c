@@ -15,6 +15,8 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdint.h>
+#include <string.h>
 
 /* Line-break characters: a hit holding one may straddle a sentence boundary. */
 static int
@@ -342,7 +344,294 @@ fail:
     return NULL;
 }
 
+/* ------------------------------------------------------------------ NFA matching
+ * iedsl.patterns.longest_at over a compiled form of the pattern's NFA: state sets
+ * as bitsets, positions visited in increasing order (every atom occurrence ends
+ * after it starts, so a position's state set is complete when it is reached).
+ */
+typedef struct {
+    Py_ssize_t n_states, words, accept;
+    uint64_t *start;          /* words */
+    uint64_t *closure;        /* n_states * words */
+    Py_ssize_t *trans_off;    /* n_states + 1 */
+    Py_ssize_t *trans_target;
+    PyObject **trans_atom;    /* new references: the atom index as a Python int */
+    Py_ssize_t n_trans;
+} Nfa;
+
+static const char *NFA_CAPSULE = "iedsl._speedups.Nfa";
+
+static void
+nfa_free(Nfa *nfa)
+{
+    if (nfa == NULL)
+        return;
+    if (nfa->trans_atom != NULL) {
+        for (Py_ssize_t i = 0; i < nfa->n_trans; i++)
+            Py_XDECREF(nfa->trans_atom[i]);
+    }
+    PyMem_Free(nfa->trans_atom);
+    PyMem_Free(nfa->trans_target);
+    PyMem_Free(nfa->trans_off);
+    PyMem_Free(nfa->closure);
+    PyMem_Free(nfa->start);
+    PyMem_Free(nfa);
+}
+
+static void
+nfa_capsule_free(PyObject *capsule)
+{
+    nfa_free((Nfa *)PyCapsule_GetPointer(capsule, NFA_CAPSULE));
+}
+
+/* Set the bits of the states in the iterable `states` into `bits`. */
+static int
+fill_bits(uint64_t *bits, PyObject *states, Py_ssize_t n_states)
+{
+    PyObject *it = PyObject_GetIter(states);
+    if (it == NULL)
+        return -1;
+    PyObject *x;
+    while ((x = PyIter_Next(it)) != NULL) {
+        Py_ssize_t st = PyLong_AsSsize_t(x);
+        Py_DECREF(x);
+        if (st < 0 || st >= n_states) {
+            Py_DECREF(it);
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "NFA state out of range");
+            return -1;
+        }
+        bits[st / 64] |= (uint64_t)1 << (st % 64);
+    }
+    Py_DECREF(it);
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+PyDoc_STRVAR(compile_nfa_doc,
+"compile_nfa(trans, closure, start, accept) -> capsule\n\n"
+"The C form of an iedsl.patterns.NFA, for longest_at.");
+
+static PyObject *
+compile_nfa(PyObject *self, PyObject *args)
+{
+    PyObject *trans, *closure, *start;
+    Py_ssize_t accept;
+    if (!PyArg_ParseTuple(args, "O!O!On", &PyTuple_Type, &trans, &PyTuple_Type, &closure,
+                          &start, &accept))
+        return NULL;
+    Py_ssize_t n = PyTuple_GET_SIZE(trans);
+    if (PyTuple_GET_SIZE(closure) != n || accept < 0 || accept >= n) {
+        PyErr_SetString(PyExc_ValueError, "inconsistent NFA");
+        return NULL;
+    }
+    Nfa *nfa = PyMem_Calloc(1, sizeof(Nfa));
+    if (nfa == NULL)
+        return PyErr_NoMemory();
+    nfa->n_states = n;
+    nfa->words = (n + 63) / 64;
+    nfa->accept = accept;
+    Py_ssize_t n_trans = 0;
+    for (Py_ssize_t st = 0; st < n; st++) {
+        PyObject *ts = PyTuple_GET_ITEM(trans, st);
+        if (!PyTuple_Check(ts)) {
+            PyErr_SetString(PyExc_TypeError, "NFA transitions must be tuples");
+            goto fail;
+        }
+        n_trans += PyTuple_GET_SIZE(ts);
+    }
+    nfa->start = PyMem_Calloc(nfa->words, sizeof(uint64_t));
+    nfa->closure = PyMem_Calloc(n * nfa->words, sizeof(uint64_t));
+    nfa->trans_off = PyMem_Calloc(n + 1, sizeof(Py_ssize_t));
+    nfa->trans_target = PyMem_Calloc(n_trans + 1, sizeof(Py_ssize_t));
+    nfa->trans_atom = PyMem_Calloc(n_trans + 1, sizeof(PyObject *));
+    if (!nfa->start || !nfa->closure || !nfa->trans_off || !nfa->trans_target ||
+            !nfa->trans_atom) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    nfa->n_trans = n_trans;
+    if (fill_bits(nfa->start, start, n) < 0)
+        goto fail;
+    Py_ssize_t k = 0;
+    for (Py_ssize_t st = 0; st < n; st++) {
+        if (fill_bits(nfa->closure + st * nfa->words, PyTuple_GET_ITEM(closure, st), n) < 0)
+            goto fail;
+        nfa->trans_off[st] = k;
+        PyObject *ts = PyTuple_GET_ITEM(trans, st);
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(ts); i++, k++) {
+            PyObject *t = PyTuple_GET_ITEM(ts, i);
+            if (!PyTuple_Check(t) || PyTuple_GET_SIZE(t) != 2) {
+                PyErr_SetString(PyExc_TypeError, "NFA transition must be (atom, target)");
+                goto fail;
+            }
+            Py_ssize_t target = PyLong_AsSsize_t(PyTuple_GET_ITEM(t, 1));
+            if (target < 0 || target >= n) {
+                if (!PyErr_Occurred())
+                    PyErr_SetString(PyExc_ValueError, "NFA target out of range");
+                goto fail;
+            }
+            nfa->trans_target[k] = target;
+            nfa->trans_atom[k] = Py_NewRef(PyTuple_GET_ITEM(t, 0));
+        }
+    }
+    nfa->trans_off[n] = k;
+    PyObject *capsule = PyCapsule_New(nfa, NFA_CAPSULE, nfa_capsule_free);
+    if (capsule == NULL)
+        goto fail;
+    return capsule;
+fail:
+    nfa_free(nfa);
+    return NULL;
+}
+
+#define STACK_WORDS 1024
+
+PyDoc_STRVAR(longest_at_doc,
+"longest_at(nfa, table, special, occurrences, view, atoms, start, n_tokens) -> int | None\n\n"
+"iedsl.patterns.longest_at over a compile_nfa capsule: the end of the longest\n"
+"non-empty match starting at token `start`, or None.  `occurrences(view, atoms,\n"
+"atom, pos)` is called for atoms in `special` (`_` and negations) only.");
+
+static PyObject *
+longest_at(PyObject *self, PyObject *args)
+{
+    PyObject *capsule, *table, *special, *occ_fn, *view, *atoms;
+    Py_ssize_t start, n_tokens;
+    if (!PyArg_ParseTuple(args, "OO!OOOOnn", &capsule, &PyDict_Type, &table, &special,
+                          &occ_fn, &view, &atoms, &start, &n_tokens))
+        return NULL;
+    Nfa *nfa = PyCapsule_GetPointer(capsule, NFA_CAPSULE);
+    if (nfa == NULL)
+        return NULL;
+    if (start < 0 || n_tokens < start) {
+        PyErr_SetString(PyExc_ValueError, "start out of range");
+        return NULL;
+    }
+    Py_ssize_t words = nfa->words;
+    Py_ssize_t slots = n_tokens - start + 1;
+    uint64_t stack_buf[STACK_WORDS];
+    uint64_t *agenda = stack_buf;
+    if (slots * words > STACK_WORDS) {
+        agenda = PyMem_Malloc(slots * words * sizeof(uint64_t));
+        if (agenda == NULL)
+            return PyErr_NoMemory();
+    }
+    /* slots [0, hi] are initialised; slot 0 holds the start states */
+    Py_ssize_t hi = 0;
+    memcpy(agenda, nfa->start, words * sizeof(uint64_t));
+    Py_ssize_t best = -1;
+    int failed = 0;
+    for (Py_ssize_t off = 0; off <= hi && !failed; off++) {
+        uint64_t *cur = agenda + off * words;
+        Py_ssize_t pos = start + off;
+        int any = 0;
+        for (Py_ssize_t w = 0; w < words; w++)
+            any |= cur[w] != 0;
+        if (!any)
+            continue;
+        if (off > 0 && (cur[nfa->accept / 64] >> (nfa->accept % 64) & 1))
+            best = pos;
+        PyObject *pos_obj = NULL;
+        for (Py_ssize_t w = 0; w < words && !failed; w++) {
+            uint64_t bits = cur[w];
+            while (bits && !failed) {
+                Py_ssize_t st = w * 64 + __builtin_ctzll(bits);
+                bits &= bits - 1;
+                for (Py_ssize_t t = nfa->trans_off[st]; t < nfa->trans_off[st + 1]; t++) {
+                    PyObject *atom = nfa->trans_atom[t];
+                    if (pos_obj == NULL && (pos_obj = PyLong_FromSsize_t(pos)) == NULL) {
+                        failed = 1;
+                        break;
+                    }
+                    PyObject *occ, *owned = NULL;
+                    PyObject *by_start = PyDict_GetItemWithError(table, atom);
+                    if (by_start != NULL) {
+                        if (!PyDict_Check(by_start)) {
+                            PyErr_SetString(PyExc_TypeError, "view table rows must be dicts");
+                            failed = 1;
+                            break;
+                        }
+                        occ = PyDict_GetItemWithError(by_start, pos_obj);
+                        if (occ == NULL) {
+                            if (PyErr_Occurred()) {
+                                failed = 1;
+                                break;
+                            }
+                            continue;
+                        }
+                    }
+                    else if (PyErr_Occurred()) {
+                        failed = 1;
+                        break;
+                    }
+                    else {
+                        int sp = PySequence_Contains(special, atom);
+                        if (sp < 0) {
+                            failed = 1;
+                            break;
+                        }
+                        if (!sp)
+                            continue;
+                        occ = owned = PyObject_CallFunctionObjArgs(occ_fn, view, atoms, atom,
+                                                                   pos_obj, NULL);
+                        if (occ == NULL) {
+                            failed = 1;
+                            break;
+                        }
+                    }
+                    PyObject *seq = PySequence_Fast(occ, "occurrences must be a sequence");
+                    Py_XDECREF(owned);
+                    if (seq == NULL) {
+                        failed = 1;
+                        break;
+                    }
+                    const uint64_t *add = nfa->closure + nfa->trans_target[t] * words;
+                    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(seq); i++) {
+                        PyObject *o = PySequence_Fast_GET_ITEM(seq, i);
+                        if (!PyTuple_Check(o) || PyTuple_GET_SIZE(o) < 1) {
+                            PyErr_SetString(PyExc_TypeError, "occurrence must be (end, payload)");
+                            failed = 1;
+                            break;
+                        }
+                        Py_ssize_t end = PyLong_AsSsize_t(PyTuple_GET_ITEM(o, 0));
+                        if (end == -1 && PyErr_Occurred()) {
+                            failed = 1;
+                            break;
+                        }
+                        if (end <= pos || end > n_tokens) {
+                            PyErr_SetString(PyExc_ValueError, "occurrence ends out of range");
+                            failed = 1;
+                            break;
+                        }
+                        Py_ssize_t slot = end - start;
+                        while (hi < slot) {
+                            hi++;
+                            memset(agenda + hi * words, 0, words * sizeof(uint64_t));
+                        }
+                        uint64_t *dst = agenda + slot * words;
+                        for (Py_ssize_t x = 0; x < words; x++)
+                            dst[x] |= add[x];
+                    }
+                    Py_DECREF(seq);
+                    if (failed)
+                        break;
+                }
+            }
+        }
+        Py_XDECREF(pos_obj);
+    }
+    if (agenda != stack_buf)
+        PyMem_Free(agenda);
+    if (failed)
+        return NULL;
+    if (best < 0)
+        Py_RETURN_NONE;
+    return PyLong_FromSsize_t(best);
+}
+
 static PyMethodDef methods[] = {
+    {"compile_nfa", compile_nfa, METH_VARARGS, compile_nfa_doc},
+    {"longest_at", longest_at, METH_VARARGS, longest_at_doc},
     {"chain_mentions", chain_mentions, METH_VARARGS, chain_mentions_doc},
     {"lexicon_hits", lexicon_hits, METH_VARARGS, lexicon_hits_doc},
     {"fold_chars", fold_chars, METH_VARARGS, fold_chars_doc},

@@ -29,6 +29,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .speedups import native
+
 AtomKind = Literal["src", "re", "label", "any", "not"]
 
 
@@ -259,7 +261,39 @@ def first_atoms(tree: Node) -> frozenset[int]:
 # ------------------------------------------------------------------ matching
 def longest_at(p: CompiledPattern, view: View, atoms: Sequence[AtomDef], start: int
                ) -> int | None:
-    """End of the longest non-empty match starting at ``start``, or None."""
+    """End of the longest non-empty match starting at ``start``, or None.
+
+    Runs the C loop when it is built (the same algorithm over bitsets), else
+    :func:`longest_at_python`, which defines it.
+    """
+    if native is None:
+        return longest_at_python(p, view, atoms, start)
+    entry = _NATIVE_NFAS.get(id(p.nfa))
+    if entry is None:
+        entry = _native_nfa(p.nfa)
+    return native.longest_at(entry[1], view.table, view.special, occurrences, view, atoms,
+                             start, view.n_tokens)
+
+
+#: id(NFA) -> (NFA, its C form); the NFA is held so that its id stays its own.
+_NATIVE_NFAS: dict[int, tuple[NFA, Any]] = {}
+_NATIVE_NFAS_MAX = 20_000
+
+
+def _native_nfa(nfa: NFA) -> tuple[NFA, Any]:
+    """The C form of ``nfa``, made once per NFA (programs stay picklable: the C
+    forms live here, not in them)."""
+    assert native is not None
+    if len(_NATIVE_NFAS) >= _NATIVE_NFAS_MAX:   # many programs in one process
+        _NATIVE_NFAS.clear()
+    entry = _NATIVE_NFAS[id(nfa)] = (nfa, native.compile_nfa(
+        nfa.trans, nfa.closure, nfa.start, nfa.accept))
+    return entry
+
+
+def longest_at_python(p: CompiledPattern, view: View, atoms: Sequence[AtomDef], start: int
+                      ) -> int | None:
+    """:func:`longest_at` in Python: a breadth-first NFA walk over token positions."""
     nfa = p.nfa
     trans, closure, accept = nfa.trans, nfa.closure, nfa.accept
     table = view.table

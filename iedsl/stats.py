@@ -216,9 +216,12 @@ def render_stats(report: Mapping[str, Any]) -> str:
 def render_profile(rule_seconds: Mapping[str, float], rule_frames: Mapping[str, int],
                    total: float, n_docs: int) -> str:
     """``extract --profile``: where the time went, slowest rule first."""
+    from .speedups import native
+
     in_rules = sum(rule_seconds.values())
     out = [f"profile: {n_docs} documents, {total:.3f} s processing "
-           f"({in_rules:.3f} s in event rules)",
+           f"({in_rules:.3f} s in event rules; C loops "
+           f"{'on' if native is not None else 'off: pure Python'})",
            f"  {'rule':<32}{'seconds':>10}{'share':>8}{'frames':>8}"]
     for rule, secs in sorted(rule_seconds.items(), key=lambda kv: -kv[1]):
         share = secs / total * 100 if total else 0.0

@@ -300,6 +300,8 @@ def test_extract_profile_reports_rules(capsys: pytest.CaptureFixture[str],
     code, out, err = call(capsys, "extract", str(corpus), "--rules", str(RULES), "--profile")
     assert code == 0 and len(records(out)) == 3
     assert "profile: 3 documents" in err
+    from iedsl.speedups import native
+    assert ("C loops on" if native is not None else "C loops off: pure Python") in err
     for rule in ("attack_active", "arrest_active"):
         assert rule in err
     # trigger-first: a rule whose trigger cannot start in any sentence is never run

@@ -14,10 +14,11 @@ import sys
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rulegen import lexicon_rule_sets, texts
+from rulegen import lexicon_rule_sets, rule_sets, texts
 
 import iedsl
 import iedsl.lexicon as lexicon_module
+import iedsl.patterns as patterns_module
 from iedsl import fold, speedups
 from iedsl.text import is_word_char
 
@@ -106,3 +107,34 @@ def test_pure_python_switch() -> None:
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                          text=True, check=True)
     assert out.stdout.strip() == "True"
+
+
+@needs_native
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
+                                 HealthCheck.data_too_large])
+@given(rules=rule_sets(), text=texts())
+def test_native_nfa_equals_python_nfa(rules: str, text: str,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sequences, quantifiers, gaps, negation, labels: the C walk ends where Python's does."""
+    engine = iedsl.Engine.from_string(rules)
+    native = engine.analyze(text, all_sentences=True)
+    with monkeypatch.context() as m:
+        m.setattr(patterns_module, "native", None)
+        python = engine.analyze(text, all_sentences=True)
+    assert native.mentions == python.mentions
+    assert native.frames == python.frames
+
+
+@needs_native
+def test_native_nfa_on_a_long_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the C walk's stack buffer: a sentence of thousands of tokens."""
+    engine = iedsl.Engine.from_string('entity X = "a" _{0,3} ("b" | "c")+ !"d"')
+    text = " ".join(["a x b c c", "a d b", "a b"] * 800)
+    got = engine.mentions(text)
+    # longest at each start: "a b" runs on through the next "a x b c c" and its "a"
+    assert [m.text for m in got[:2]] == ["a x b c c a", "a b a x b c c a"]
+    assert len(got) == 800
+    with monkeypatch.context() as m:
+        m.setattr(patterns_module, "native", None)
+        assert engine.mentions(text) == got
