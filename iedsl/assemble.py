@@ -176,26 +176,31 @@ def fill_clause(ctx: SentenceContext, rule: RuleDef, clause: ClauseDef, ts: int,
     lo_a = bisect.bisect_left(starts, te) if clause.position is not Position.BEFORE \
         else len(cands)
     hi_a = bisect.bisect_right(starts, te + within) if within is not None else len(cands)
-    by_end, by_start = ctx.via_index(clause.via) if clause.via is not None else ({}, {})
+    via = clause.via
+    if via is not None:
+        by_end, by_start = ctx.via_index(via)
+        if not by_end:
+            return []   # no via match in the sentence: no candidate can pass
     trig_clause = ctx.clause_of(ts) if clause.scope is Scope.CLAUSE else None
-
     adjacent = clause.adjacent
 
     def passes(c: Candidate, before: bool) -> bool:
-        if any(c.ts < e and s < c.te for s, e in used):
+        # the cheap dictionary tests first; all must hold
+        if via is not None:
+            if before:
+                ve = by_start.get(c.te)
+                if ve is None or not (ve == ts if adjacent else ve <= ts):
+                    return False
+            else:
+                vs = by_end.get(c.ts)
+                if vs is None or not (vs == te if adjacent else vs >= te):
+                    return False
+        elif adjacent and not (c.te == ts if before else c.ts == te):
             return False
         if trig_clause is not None and not (ctx.clause_of(c.ts) == trig_clause
                                             == ctx.clause_of(c.te - 1)):
             return False
-        if clause.via is not None:
-            if before:
-                ve = by_start.get(c.te)
-                return ve is not None and (ve == ts if adjacent else ve <= ts)
-            vs = by_end.get(c.ts)
-            return vs is not None and (vs == te if adjacent else vs >= te)
-        if adjacent:
-            return c.te == ts if before else c.ts == te
-        return True
+        return not any(c.ts < e and s < c.te for s, e in used)
 
     chosen: list[Candidate] = []
     i, j = hi_b - 1, max(lo_a, 0)
