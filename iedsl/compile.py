@@ -16,7 +16,15 @@ import ahocorasick
 
 from . import nodes as n
 from .check import CheckedRules
-from .fold import ALL_FOLDS, CHAR_FOLDS, fold_full, fold_with, needs_variants, term_variants
+from .fold import (
+    ALL_FOLDS,
+    CHAR_FOLDS,
+    fold_full,
+    fold_full_many,
+    fold_with,
+    needing_variants,
+    term_variants,
+)
 from .patterns import (
     Alt,
     Atom,
@@ -128,13 +136,17 @@ class _Compiler:
         plain = folds >= CHAR_FOLDS and ("case", "exact") not in file_attrs
         entries = self.entries
         for file_rows in self.c.lexicon_rows.get(name, ()):
-            for term, term_id, row_attrs, _ in file_rows:
+            # The bulk of a big term file: one spelling, every fold, no checks; its
+            # keys folded in one pass (fold_full_many) rather than a call a term.
+            terms = [row[0] for row in file_rows]
+            keys = fold_full_many(terms) if plain else terms
+            special = needing_variants(terms) if plain else set()
+            for i, (term, term_id, row_attrs, _) in enumerate(file_rows):
                 attrs = file_attrs + row_attrs if row_attrs else file_attrs
-                if not plain or row_attrs or needs_variants(term):
+                if not plain or row_attrs or i in special:
                     self.add_term(idx, term, folds, term_id, attrs)
                     continue
-                # The bulk of a big term file: one spelling, every fold, no checks.
-                key = fold_full(term)
+                key = keys[i]
                 entry = (idx, term_id, attrs, None, None)
                 bucket = entries.get(key)
                 if bucket is None:
@@ -313,24 +325,36 @@ class _Compiler:
 
     def automaton(self) -> ahocorasick.Automaton:
         """One automaton for every literal that some pattern uses (see TermEntry)."""
-        atom_of = {d.arg: i for i, d in enumerate(self.atoms) if d.kind == "src"}
-        word = _WORD_CACHE
+        atom_of: list[int | None] = [None] * len(self.sources)   # source -> atom
+        for i, d in enumerate(self.atoms):
+            if d.kind == "src":
+                atom_of[d.arg] = i
+        word = _WORD_CACHE.get
         punct = _BREAK_PUNCT.search
         a = ahocorasick.Automaton()
+        add = a.add_word
+        # Written for a million keys: no generator, no slicing in the common case.
         for key, entries in self.entries.items():
-            if len(entries) == 1:   # the common case, without the generator
-                atom = atom_of.get(entries[0][0])
-                used = () if atom is None else ((atom, *entries[0][1:]),)
+            if len(entries) == 1:
+                e = entries[0]
+                atom = atom_of[e[0]]
+                if atom is None:
+                    continue
+                used: tuple[Any, ...] = ((atom, e[1], e[2], e[3], e[4]),)
             else:
-                used = tuple((atom_of[src], *rest) for src, *rest in entries if src in atom_of)
-            if used:
-                first = word.get(key[0])
-                last = word.get(key[-1])
-                a.add_word(key, (len(key),
-                                 is_word_char(key[0]) if first is None else first,
-                                 is_word_char(key[-1]) if last is None else last,
-                                 2 if punct(key) else 1 if " " in key else 0,  # sentence_risk
-                                 used))
+                used = tuple((atom_of[src], *rest) for src, *rest in entries
+                             if atom_of[src] is not None)
+                if not used:
+                    continue
+            first = word(key[0])
+            if first is None:
+                first = is_word_char(key[0])
+            last = word(key[-1])
+            if last is None:
+                last = is_word_char(key[-1])
+            add(key, (len(key), first, last,
+                      2 if punct(key) else 1 if " " in key else 0,  # sentence_risk
+                      used))
         if len(a):
             a.make_automaton()
         return a

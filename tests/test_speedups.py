@@ -25,7 +25,7 @@ from iedsl.text import is_word_char
 needs_native = pytest.mark.skipif(speedups.native is None, reason="C speed-ups not built")
 
 # Characters the folds touch, plus ones that widen a string's storage (UCS-2, UCS-4).
-FOLD_ALPHABET = sorted(fold._FULL_MAP)[:40] + list("aZ İß’“”—–\n\t\u00a0\u3000é𝔘😀")
+FOLD_ALPHABET = [*sorted(fold._FULL_MAP)[:40], *"aZ İß’“”—–\n\t\u00a0\u3000é𝔘😀"]
 
 
 def test_word_table_agrees_with_is_word_char_on_the_whole_bmp() -> None:
@@ -138,3 +138,16 @@ def test_native_nfa_on_a_long_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
     with monkeypatch.context() as m:
         m.setattr(patterns_module, "native", None)
         assert engine.mentions(text) == got
+
+
+TERM_ALPHABET = [*"aZΣσİIıßẞé\u0301’'-–— \t.\x00"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(TERM_ALPHABET), max_size=8), max_size=30))
+def test_batch_term_folding_equals_one_term_at_a_time(terms: list[str]) -> None:
+    """A term file's keys are folded as one NUL-joined string (final sigma, İ, NUL
+    inside a term included); the result is each term's own fold."""
+    assert fold.fold_full_many(terms) == [fold.fold_full(t) for t in terms]
+    assert fold.needing_variants(terms) == {i for i, t in enumerate(terms)
+                                            if fold.needs_variants(t)}
