@@ -93,8 +93,7 @@ class _Compiler:
         self.c = checked
         self.sources: list[SourceDef] = []
         self.source_index: dict[tuple[str, str], int] = {}
-        # key -> [(source, term_id, attrs, check, folds)]
-        self.entries: dict[str, list[tuple[Any, ...]]] = {}
+        self.source_keys: list[tuple[Any, ...]] = []   # ("lex", name) | ("lit", text, attrs)
         self.regexes: list[RegexDef] = []
         self.regex_index: dict[tuple[Any, ...], int] = {}
         self.atoms: list[AtomDef] = []
@@ -105,68 +104,109 @@ class _Compiler:
         self.owner = ""
 
     # ---------------------------------------------------------------- terms
-    def add_term(self, source: int, term: str, folds: frozenset[str], term_id: str | None,
-                 attrs: tuple[tuple[str, Any], ...]) -> None:
-        if ("case", "exact") in attrs:
-            folds = folds - {"case"}
-            attrs = tuple(a for a in attrs if a != ("case", "exact"))
-        partial = not folds >= CHAR_FOLDS
-        for variant in term_variants(term.strip(), folds):
-            key = fold_full(variant)
-            check = fold_with(variant, folds) if partial else None
-            entry = (source, term_id, attrs, check, folds if partial else None)
-            bucket = self.entries.setdefault(key, [])
-            if entry not in bucket:
-                bucket.append(entry)
-                self.n_terms += 1
+    # Sources (lexicons and literals) are registered while patterns are lowered;
+    # their terms go into the automaton only afterwards (:meth:`automaton`), once it
+    # is known which sources some pattern uses and under which atom, so that each
+    # term is handled once, straight into its final automaton value.
 
     def lexicon_source(self, name: str) -> int:
-        key = ("lex", name)
-        if key in self.source_index:
-            return self.source_index[key]
-        idx = len(self.sources)
-        self.sources.append(SourceDef(name, literal=False))
-        self.source_index[key] = idx
+        return self._source(("lex", name), SourceDef(name, literal=False))
+
+    def literal_source(self, text: str, attrs: tuple[tuple[str, Any], ...] = ()) -> int:
+        return self._source(("lit", text, attrs), SourceDef(text, literal=True))
+
+    def _source(self, key: tuple[Any, ...], sdef: SourceDef) -> int:
+        idx = self.source_index.get(key)
+        if idx is None:
+            idx = self.source_index[key] = len(self.sources)
+            self.sources.append(sdef)
+            self.source_keys.append(key)
+        return idx
+
+    def automaton(self) -> ahocorasick.Automaton:
+        """One automaton for every literal that some pattern uses.
+
+        A key's value is ``(len, starts_word, ends_word, sentence_risk, entries)``
+        with entries ``(atom, term_id, attrs, check, folds)`` in source order, then
+        term order (see :func:`iedsl.scan.scan_literals`).  Sources no pattern uses
+        add nothing.
+        """
+        atom_of: dict[int, int] = {d.arg: i for i, d in enumerate(self.atoms)
+                                   if d.kind == "src"}
+        a = ahocorasick.Automaton()
+        for idx, key in enumerate(self.source_keys):
+            atom = atom_of.get(idx)
+            if atom is None:
+                continue
+            if key[0] == "lit":
+                self.add_term(a, atom, key[1], ALL_FOLDS, None, key[2])
+            else:
+                self.add_lexicon(a, atom, key[1])
+        if len(a):
+            a.make_automaton()
+        return a
+
+    def add_lexicon(self, a: ahocorasick.Automaton, atom: int, name: str) -> None:
         lex = self.c.lexicons[name]
         folds = ALL_FOLDS if lex.folds is None else lex.folds
         for g in lex.groups:
             for t in g.terms:
-                self.add_term(idx, t, folds, g.term_id, g.attrs)
+                self.add_term(a, atom, t, folds, g.term_id, g.attrs)
         file_attrs = lex.file_attrs
         plain = folds >= CHAR_FOLDS and ("case", "exact") not in file_attrs
-        entries = self.entries
+        # Written for a million terms: keys folded in one pass (fold_full_many), and
+        # the loop below does no more than it must per term.
+        get, add = a.get, a.add_word
+        word = _WORD_CACHE.get
+        punct = _BREAK_PUNCT.search
         for file_rows in self.c.lexicon_rows.get(name, ()):
-            # The bulk of a big term file: one spelling, every fold, no checks; its
-            # keys folded in one pass (fold_full_many) rather than a call a term.
             terms = [row[0] for row in file_rows]
             keys = fold_full_many(terms) if plain else terms
             special = needing_variants(terms) if plain else set()
             for i, (term, term_id, row_attrs, _) in enumerate(file_rows):
                 attrs = file_attrs + row_attrs if row_attrs else file_attrs
                 if not plain or row_attrs or i in special:
-                    self.add_term(idx, term, folds, term_id, attrs)
+                    self.add_term(a, atom, term, folds, term_id, attrs)
                     continue
                 key = keys[i]
-                entry = (idx, term_id, attrs, None, None)
-                bucket = entries.get(key)
-                if bucket is None:
-                    entries[key] = [entry]
-                elif entry in bucket:
+                entry = (atom, term_id, attrs, None, None)
+                value = get(key, None)
+                if value is None:
+                    first = word(key[0])
+                    if first is None:
+                        first = is_word_char(key[0])
+                    last = word(key[-1])
+                    if last is None:
+                        last = is_word_char(key[-1])
+                    add(key, (len(key), first, last,
+                              2 if punct(key) else 1 if " " in key else 0,  # sentence_risk
+                              (entry,)))
+                elif entry in value[4]:
                     continue
                 else:
-                    bucket.append(entry)
+                    add(key, (*value[:4], (*value[4], entry)))
                 self.n_terms += 1
-        return idx
 
-    def literal_source(self, text: str, attrs: tuple[tuple[str, Any], ...] = ()) -> int:
-        key = ("lit", text, attrs)
-        if key in self.source_index:
-            return self.source_index[key]
-        idx = len(self.sources)
-        self.sources.append(SourceDef(text, literal=True))
-        self.source_index[key] = idx
-        self.add_term(idx, text, ALL_FOLDS, None, attrs)
-        return idx
+    def add_term(self, a: ahocorasick.Automaton, atom: int, term: str, folds: frozenset[str],
+                 term_id: str | None, attrs: tuple[tuple[str, Any], ...]) -> None:
+        """One term with every spelling its term folds allow."""
+        if ("case", "exact") in attrs:
+            folds = folds - {"case"}
+            attrs = tuple(x for x in attrs if x != ("case", "exact"))
+        partial = not folds >= CHAR_FOLDS
+        for variant in term_variants(term.strip(), folds):
+            key = fold_full(variant)
+            check = fold_with(variant, folds) if partial else None
+            entry = (atom, term_id, attrs, check, folds if partial else None)
+            value = a.get(key, None)
+            if value is None:
+                a.add_word(key, (len(key), is_word_char(key[0]), is_word_char(key[-1]),
+                                 sentence_risk(key), (entry,)))
+            elif entry not in value[4]:
+                a.add_word(key, (*value[:4], (*value[4], entry)))
+            else:
+                continue
+            self.n_terms += 1
 
     # ---------------------------------------------------------------- atoms
     def atom(self, kind: str, arg: Any, text: str) -> Atom:
@@ -322,42 +362,6 @@ class _Compiler:
                 for r in rules),
             cue_labels=self.needed_labels([c.pattern for c in cues], labels, entities),
             regex_atoms={d.arg: i for i, d in enumerate(self.atoms) if d.kind == "re"})
-
-    def automaton(self) -> ahocorasick.Automaton:
-        """One automaton for every literal that some pattern uses (see TermEntry)."""
-        atom_of: list[int | None] = [None] * len(self.sources)   # source -> atom
-        for i, d in enumerate(self.atoms):
-            if d.kind == "src":
-                atom_of[d.arg] = i
-        word = _WORD_CACHE.get
-        punct = _BREAK_PUNCT.search
-        a = ahocorasick.Automaton()
-        add = a.add_word
-        # Written for a million keys: no generator, no slicing in the common case.
-        for key, entries in self.entries.items():
-            if len(entries) == 1:
-                e = entries[0]
-                atom = atom_of[e[0]]
-                if atom is None:
-                    continue
-                used: tuple[Any, ...] = ((atom, e[1], e[2], e[3], e[4]),)
-            else:
-                used = tuple((atom_of[src], *rest) for src, *rest in entries
-                             if atom_of[src] is not None)
-                if not used:
-                    continue
-            first = word(key[0])
-            if first is None:
-                first = is_word_char(key[0])
-            last = word(key[-1])
-            if last is None:
-                last = is_word_char(key[-1])
-            add(key, (len(key), first, last,
-                      2 if punct(key) else 1 if " " in key else 0,  # sentence_risk
-                      used))
-        if len(a):
-            a.make_automaton()
-        return a
 
     def needed_labels(self, patterns: list[int], labels: dict[str, LabelDef],
                       entities: list[EntityDef]) -> frozenset[str]:
