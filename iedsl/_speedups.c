@@ -26,6 +26,17 @@ is_line_break(Py_UCS4 c)
            c == 0x85 || c == 0x2028 || c == 0x2029;
 }
 
+/* The truth of a call's result (a new reference, or NULL): 1, 0, or -1 on error. */
+static int
+truth(PyObject *res)
+{
+    if (res == NULL)
+        return -1;
+    int v = PyObject_IsTrue(res);
+    Py_DECREF(res);
+    return v;
+}
+
 /* 1 if `c` is a word character, 0 if not, -1 on error. */
 static int
 word_char(Py_UCS4 c, const unsigned char *table, Py_ssize_t table_len, PyObject *is_word)
@@ -37,24 +48,15 @@ word_char(Py_UCS4 c, const unsigned char *table, Py_ssize_t table_len, PyObject 
         return -1;
     PyObject *res = PyObject_CallOneArg(is_word, ch);
     Py_DECREF(ch);
-    if (res == NULL)
-        return -1;
-    int w = PyObject_IsTrue(res);
-    Py_DECREF(res);
-    return w;
+    return truth(res);
 }
 
 /* Call `fn(s, e, ...)` and return its truth: 1, 0, or -1 on error. */
 static int
 call_test(PyObject *fn, Py_ssize_t s, Py_ssize_t e, PyObject *a, PyObject *b)
 {
-    PyObject *res = (a == NULL) ? PyObject_CallFunction(fn, "nn", s, e)
-                                : PyObject_CallFunction(fn, "nnOO", s, e, a, b);
-    if (res == NULL)
-        return -1;
-    int ok = PyObject_IsTrue(res);
-    Py_DECREF(res);
-    return ok;
+    return truth((a == NULL) ? PyObject_CallFunction(fn, "nn", s, e)
+                             : PyObject_CallFunction(fn, "nnOO", s, e, a, b));
 }
 
 static Py_ssize_t

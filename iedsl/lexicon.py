@@ -23,9 +23,10 @@ from .extensions import get_normalizer
 from .fold import fold_document, fold_with
 from .program import EntityDef, Program
 from .results import Mention
+from .scan import scan_literals
 from .sentence import resolve_overlaps
 from .speedups import native, word_table
-from .text import _WORD_CACHE, SENTENCE_MAX_CHARS, is_word_char, read_date_header, split_sentences
+from .text import SENTENCE_MAX_CHARS, is_word_char, read_date_header, split_sentences
 
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 _LINE_BREAK = re.compile("[\n\r\v\f\x1c\x1d\x1e\x1f\x85\u2028\u2029]")
@@ -126,56 +127,31 @@ def _scan_into(program: Program, text: str, body: int,
                per_entity: list[list[tuple[Any, ...]]]) -> None:
     """The automaton pass: whole-token hits of entity atoms into ``per_entity``.
 
-    This loop runs once per automaton hit (tens of thousands per MB with a big
-    lexicon): the boundary test of :func:`iedsl.scan.scan_literals` inlined, the
-    sentence test only for hits that may straddle a sentence.  The C module runs
-    the same loop when it is built; this one defines it.
+    The sentence test runs only for hits that may straddle a sentence.  The C
+    module fuses this loop with the scan's when it is built; this one defines it.
     """
-    folded, offsets = fold_document(text)
     long_doc = may_hold_long_sentence(text, body)
-    hits = program.automaton.iter(folded, body)
     inside = _sentence_test(text, body)
     if native is not None:   # the same loop in C (iedsl/_speedups.c)
+        folded, offsets = fold_document(text)
         native.lexicon_hits(
-            hits, text, offsets, body, long_doc, word_table(), is_word_char, entity_of,
-            per_entity, inside, lambda s, e, check, folds: fold_with(text[s:e], folds) == check,
-            0)
+            program.automaton.iter(folded, body), text, offsets, body, long_doc, word_table(),
+            is_word_char, entity_of, per_entity, inside,
+            lambda s, e, check, folds: fold_with(text[s:e], folds) == check, 0)
         return
-    word = _WORD_CACHE.get
-    n = len(text)
+    # The same loop in Python: the scan stage's hits (whole tokens, entry checks
+    # done), then the sentence test and the entity lookup.
     # Line breaks other than "\n" are rare; without them str.find is the whole test.
     odd_breaks = _ODD_LINE_BREAK.search(text) is not None
     find = text.find
     seq = 0
-    for end_incl, (klen, starts_word, ends_word, risk, entries) in hits:
-        if offsets is None:
-            e = end_incl + 1
-            s = e - klen
-        else:
-            s, e = offsets[end_incl + 1 - klen], offsets[end_incl] + 1
-        if s < body:
+    for s, e, atom, term_id, attrs, risk in scan_literals(program, text):
+        ents = entity_of[atom]
+        if ents is None or s < body:
             continue
-        if starts_word and s:
-            c = text[s - 1]
-            w = word(c)
-            if w is None:
-                w = is_word_char(c)
-            if w:
-                continue
-        if ends_word and e < n:
-            c = text[e]
-            w = word(c)
-            if w is None:
-                w = is_word_char(c)
-            if w:
-                continue
         if risk and (risk == 2 or long_doc or find("\n", s, e) >= 0
                      or (odd_breaks and _LINE_BREAK.search(text, s, e))) and not inside(s, e):
             continue
-        for atom, term_id, attrs, check, folds in entries:
-            ents = entity_of[atom]
-            if ents is None or (check is not None and fold_with(text[s:e], folds) != check):
-                continue
-            seq += 1
-            for ei in ents:
-                per_entity[ei].append((s, -e, seq, term_id, attrs))
+        seq += 1
+        for ei in ents:
+            per_entity[ei].append((s, -e, seq, term_id, attrs))
