@@ -109,7 +109,9 @@ class View:
     def __init__(self, n_tokens: int, special: frozenset[int] = frozenset()) -> None:
         self.n_tokens = n_tokens
         self.table: dict[int, dict[int, list[tuple[int, Any]]]] = {}
-        self.negated: dict[int, Callable[[int], bool]] = {}
+        # negation atom -> test(view, pos); given the view rather than holding it, so
+        # that a view and its tests form no reference cycle
+        self.negated: dict[int, Callable[[View, int], bool]] = {}
         self.special = special      # `_` and negation atoms: never in the table
         self.dirty: list[list[tuple[int, Any]]] = []   # lists that need sorting
 
@@ -150,7 +152,7 @@ def occurrences(view: View, atoms: Sequence[AtomDef], atom: int, pos: int
     kind = atoms[atom].kind
     if kind == "any":
         return ((pos + 1, None),) if pos < view.n_tokens else ()
-    if kind == "not" and pos < view.n_tokens and not view.negated[atom](pos):
+    if kind == "not" and pos < view.n_tokens and not view.negated[atom](view, pos):
         return ((pos + 1, None),)
     return ()
 
@@ -437,53 +439,69 @@ class Parse:
 
 def parse_match(tree: Node, view: View, atoms: Sequence[AtomDef], start: int, end: int,
                 *, step_limit: int = 20000) -> Parse:
-    """The canonical parse of a match already known to span ``[start, end)``."""
+    """The canonical parse of a match already known to span ``[start, end)``.
+
+    A backtracking search in the order the pattern is written (options left to
+    right, repetitions greedy, atom occurrences longest first); the first parse
+    that ends at ``end`` is the one.
+    """
     if isinstance(tree, Atom):
         for j, payload in occurrences(view, atoms, tree.index, start):
             if j == end:
                 return Parse(((tree.index, start, end, payload),), ())
-    steps = [0]
-
-    def go(node: Node, i: int) -> Iterator[tuple[int, tuple[Any, ...], tuple[Any, ...]]]:
-        steps[0] += 1
-        if steps[0] > step_limit:
-            return
-        if isinstance(node, Atom):
-            for j, payload in occurrences(view, atoms, node.index, i):
-                if j <= end:
-                    yield j, ((node.index, i, j, payload),), ()
-        elif isinstance(node, Cap):
-            for j, pieces, caps in go(node.item, i):
-                yield j, pieces, ((node.name, i, j), *caps)
-        elif isinstance(node, Alt):
-            for opt in node.options:
-                yield from go(opt, i)
-        elif isinstance(node, Seq):
-            yield from seq(node.items, 0, i)
-        elif isinstance(node, Rep):
-            yield from rep(node, 0, i)
-
-    def seq(items: tuple[Node, ...], k: int, i: int
-            ) -> Iterator[tuple[int, tuple[Any, ...], tuple[Any, ...]]]:
-        if k == len(items):
-            yield i, (), ()
-            return
-        for j, p1, c1 in go(items[k], i):
-            for m, p2, c2 in seq(items, k + 1, j):
-                yield m, p1 + p2, c1 + c2
-
-    def rep(node: Rep, count: int, i: int
-            ) -> Iterator[tuple[int, tuple[Any, ...], tuple[Any, ...]]]:
-        if node.max is None or count < node.max:
-            for j, p1, c1 in go(node.item, i):
-                if j == i and count >= node.min:
-                    continue    # an empty repetition is only needed to reach the minimum
-                for m, p2, c2 in rep(node, count + 1, j):
-                    yield m, p1 + p2, c1 + c2
-        if count >= node.min:
-            yield i, (), ()
-
-    for j, pieces, caps in go(tree, start):
+    for j, pieces, caps in _Parser(view, atoms, end, step_limit).go(tree, start):
         if j == end:
             return Parse(tuple(pieces), tuple(caps))
     return Parse((), ())
+
+
+_Parses = Iterator[tuple[int, tuple[Any, ...], tuple[Any, ...]]]
+
+
+class _Parser:
+    """The search of :func:`parse_match`.  Methods rather than nested functions: the
+    mutually recursive closures would form a reference cycle a call, left for the
+    cyclic garbage collector, whose passes then cost a fifth of a pack's run."""
+
+    __slots__ = ("atoms", "end", "limit", "steps", "view")
+
+    def __init__(self, view: View, atoms: Sequence[AtomDef], end: int, limit: int) -> None:
+        self.view, self.atoms, self.end, self.limit, self.steps = view, atoms, end, limit, 0
+
+    def go(self, node: Node, i: int) -> _Parses:
+        self.steps += 1
+        if self.steps > self.limit:
+            return
+        if isinstance(node, Atom):
+            end = self.end
+            for j, payload in occurrences(self.view, self.atoms, node.index, i):
+                if j <= end:
+                    yield j, ((node.index, i, j, payload),), ()
+        elif isinstance(node, Cap):
+            for j, pieces, caps in self.go(node.item, i):
+                yield j, pieces, ((node.name, i, j), *caps)
+        elif isinstance(node, Alt):
+            for opt in node.options:
+                yield from self.go(opt, i)
+        elif isinstance(node, Seq):
+            yield from self.seq(node.items, 0, i)
+        elif isinstance(node, Rep):
+            yield from self.rep(node, 0, i)
+
+    def seq(self, items: tuple[Node, ...], k: int, i: int) -> _Parses:
+        if k == len(items):
+            yield i, (), ()
+            return
+        for j, p1, c1 in self.go(items[k], i):
+            for m, p2, c2 in self.seq(items, k + 1, j):
+                yield m, p1 + p2, c1 + c2
+
+    def rep(self, node: Rep, count: int, i: int) -> _Parses:
+        if node.max is None or count < node.max:
+            for j, p1, c1 in self.go(node.item, i):
+                if j == i and count >= node.min:
+                    continue    # an empty repetition is only needed to reach the minimum
+                for m, p2, c2 in self.rep(node, count + 1, j):
+                    yield m, p1 + p2, c1 + c2
+        if count >= node.min:
+            yield i, (), ()

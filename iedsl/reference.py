@@ -94,7 +94,10 @@ class _Sentence:
         for ai, d in enumerate(program.atoms):
             if d.kind == "not":
                 self.view.negated[ai] = functools.partial(
-                    self.starts_here, program.patterns[d.arg].tree)
+                    self._negated, program.patterns[d.arg].tree)
+
+    def _negated(self, tree: Node, view: View, i: int) -> bool:
+        return self.starts_here(tree, i)
 
     def add_hit(self, h: Hit) -> None:
         si = next((i for i, t in enumerate(self.toks) if t[0] == h[0]), None)
@@ -113,7 +116,7 @@ class _Sentence:
             if d.kind == "any":
                 return {i + 1} if i < len(self.toks) else set()
             if d.kind == "not":
-                ok = i < len(self.toks) and not self.view.negated[node.index](i)
+                ok = i < len(self.toks) and not self.view.negated[node.index](self.view, i)
                 return {i + 1} if ok else set()
             return {e for e, _ in self.view.table.get(node.index, {}).get(i, ())}
         if isinstance(node, Cap):

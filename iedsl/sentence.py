@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .extensions import get_normalizer
-from .patterns import Parse, View, find_all, matches_at, parse_match
+from .patterns import AtomDef, CompiledPattern, Parse, View, find_all, matches_at, parse_match
 from .program import Program
 from .results import Mention
 from .scan import Hit
@@ -69,17 +69,8 @@ class SentenceContext:
         self._via: dict[int, tuple[dict[int, int], dict[int, int]]] = {}
         self._label_atoms = program.label_atoms
 
-    def _negation(self, pattern: int) -> Any:
-        cache: dict[int, bool] = {}
-        p = self.program.patterns[pattern]
-
-        def negated(pos: int) -> bool:
-            hit = cache.get(pos)
-            if hit is None:
-                hit = cache[pos] = matches_at(p, self.view, self.program.atoms, pos)
-            return hit
-
-        return negated
+    def _negation(self, pattern: int) -> _Negation:
+        return _Negation(self.program.patterns[pattern], self.program.atoms)
 
     # ------------------------------------------------------------- coordinates
     def char_span(self, ts: int, te: int) -> tuple[int, int]:
@@ -214,6 +205,22 @@ class SentenceContext:
                 value = whole[0][3].value
         return Mention(edef.label, start, end, text, edef.name, edef.priority, tid, value,
                        attrs)
+
+
+class _Negation:
+    """Whether a negated pattern matches at a position of one sentence, memoized."""
+
+    __slots__ = ("atoms", "cache", "pattern")
+
+    def __init__(self, pattern: CompiledPattern, atoms: tuple[AtomDef, ...]) -> None:
+        self.pattern, self.atoms = pattern, atoms
+        self.cache: dict[int, bool] = {}
+
+    def __call__(self, view: View, pos: int) -> bool:
+        hit = self.cache.get(pos)
+        if hit is None:
+            hit = self.cache[pos] = matches_at(self.pattern, view, self.atoms, pos)
+        return hit
 
 
 def piece_info(parse: Parse, ts: int, te: int) -> tuple[str | None, tuple[tuple[str, Any], ...]]:
