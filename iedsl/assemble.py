@@ -116,12 +116,13 @@ def fill_rule(ctx: SentenceContext, rule: RuleDef, event: EventDef, ts: int, te:
     used: list[tuple[int, int]] = [(ts, te)]
     taken: dict[str, list[Candidate]] = {r.name: [] for r in event.roles}
     for clause in rule.clauses:
-        role = event.role(clause.role)
-        if not role.cardinality.repeats and taken[role.name]:
+        got = taken[clause.role]
+        if got and not clause.repeats:
             continue
-        chosen = fill_clause(ctx, rule, clause, ts, te, used, role.cardinality.repeats, trace)
-        taken[role.name].extend(chosen)
-        used.extend((c.ts, c.te) for c in chosen)
+        chosen = fill_clause(ctx, rule, clause, ts, te, used, clause.repeats, trace)
+        if chosen:
+            got.extend(chosen)
+            used.extend((c.ts, c.te) for c in chosen)
     for role in event.roles:
         if role.cardinality.required and not taken[role.name]:
             if trace is not None:

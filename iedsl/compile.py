@@ -310,11 +310,12 @@ class _Compiler:
             self.owner = f"rule {r.name}"
             assert r.trigger is not None
             trigger = self.pattern(r.trigger)
+            roles = {x.name: x for x in events[r.event].roles}
             clauses = tuple(ClauseDef(
                 cl.role, self.pattern(cl.filler), cl.position, cl.scope, cl.within,
                 self.pattern(cl.via) if cl.via is not None else None,
                 " ".join(cl.where.source.text[cl.where.span.start:cl.where.span.end].split()),
-                cl.adjacent)
+                cl.adjacent, roles[cl.role].cardinality.repeats)
                 for cl in r.roles)
             sets = tuple(SetDef(s.attr, s.value, s.sources) for s in r.sets)
             rules.append(RuleDef(r.name, r.event, r.priority, i, trigger, clauses, sets,

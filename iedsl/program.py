@@ -105,6 +105,7 @@ class ClauseDef:
     via: int | None
     text: str
     adjacent: bool = False      # nothing but the via match between argument and trigger
+    repeats: bool = False       # the role takes any number of arguments (its cardinality)
 
 
 @dataclass(frozen=True, slots=True)
