@@ -65,6 +65,160 @@ as_index(PyObject *list, Py_ssize_t i)
     return PyLong_AsSsize_t(PyList_GET_ITEM(list, i));
 }
 
+/* What the per-hit loops share: the text, the offset map and the word test. */
+typedef struct {
+    Py_ssize_t n;
+    int kind;
+    const void *data;
+    PyObject *offsets;                  /* list (folded index -> original) or None */
+    const unsigned char *table;
+    Py_ssize_t table_len;
+    PyObject *is_word;
+} Scan;
+
+static int
+scan_init(Scan *sc, PyObject *text, PyObject *offsets, PyObject *table, PyObject *is_word)
+{
+    if (offsets != Py_None && !PyList_Check(offsets)) {
+        PyErr_SetString(PyExc_TypeError, "offsets must be a list or None");
+        return -1;
+    }
+    sc->n = PyUnicode_GET_LENGTH(text);
+    sc->kind = PyUnicode_KIND(text);
+    sc->data = PyUnicode_DATA(text);
+    sc->offsets = offsets;
+    sc->table = (const unsigned char *)PyBytes_AS_STRING(table);
+    sc->table_len = PyBytes_GET_SIZE(table);
+    sc->is_word = is_word;
+    return 0;
+}
+
+/* One automaton item `(end_incl, (klen, starts_word, ends_word, risk, entries))`:
+ * its span in the original text and whether it is a whole-token hit, as
+ * iedsl.scan.scan_literals decides.  1: it is (outputs set), 0: it is not,
+ * -1: error. */
+static int
+whole_token(Scan *sc, PyObject *item, Py_ssize_t *s_out, Py_ssize_t *e_out, long *risk_out,
+            PyObject **entries_out)
+{
+    if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 2)
+        goto bad;
+    PyObject *value = PyTuple_GET_ITEM(item, 1);
+    if (!PyTuple_Check(value) || PyTuple_GET_SIZE(value) != 5)
+        goto bad;
+    Py_ssize_t end_incl = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 0));
+    Py_ssize_t klen = PyLong_AsSsize_t(PyTuple_GET_ITEM(value, 0));
+    int starts_word = PyObject_IsTrue(PyTuple_GET_ITEM(value, 1));
+    int ends_word = PyObject_IsTrue(PyTuple_GET_ITEM(value, 2));
+    long risk = PyLong_AsLong(PyTuple_GET_ITEM(value, 3));
+    PyObject *entries = PyTuple_GET_ITEM(value, 4);
+    if (PyErr_Occurred() || starts_word < 0 || ends_word < 0 || !PyTuple_Check(entries))
+        goto bad;
+    Py_ssize_t s, e;
+    if (sc->offsets == Py_None) {
+        e = end_incl + 1;
+        s = e - klen;
+    }
+    else {
+        if (end_incl + 1 - klen < 0 || end_incl + 1 >= PyList_GET_SIZE(sc->offsets))
+            goto bad;
+        s = as_index(sc->offsets, end_incl + 1 - klen);
+        e = as_index(sc->offsets, end_incl) + 1;
+        if (PyErr_Occurred())
+            return -1;
+    }
+    if (s < 0 || e > sc->n)
+        goto bad;
+    if (starts_word && s) {
+        int w = word_char(PyUnicode_READ(sc->kind, sc->data, s - 1), sc->table, sc->table_len,
+                          sc->is_word);
+        if (w)
+            return w < 0 ? -1 : 0;
+    }
+    if (ends_word && e < sc->n) {
+        int w = word_char(PyUnicode_READ(sc->kind, sc->data, e), sc->table, sc->table_len,
+                          sc->is_word);
+        if (w)
+            return w < 0 ? -1 : 0;
+    }
+    *s_out = s;
+    *e_out = e;
+    *risk_out = risk;
+    *entries_out = entries;
+    return 1;
+bad:
+    if (!PyErr_Occurred())
+        PyErr_SetString(PyExc_TypeError, "unexpected automaton value shape");
+    return -1;
+}
+
+PyDoc_STRVAR(scan_hits_doc,
+"scan_hits(hits, text, offsets, word_table, is_word, check_ok) -> list\n\n"
+"iedsl.scan.scan_literals's loop: every whole-token hit of every entry, as\n"
+"`(start, end, atom, term_id, attrs, risk)`; `check_ok(s, e, check, folds)` decides\n"
+"entries of lexicons that opted out of a fold.");
+
+static PyObject *
+scan_hits(PyObject *self, PyObject *args)
+{
+    PyObject *hits, *text, *offsets, *table_obj, *is_word, *check_ok;
+    if (!PyArg_ParseTuple(args, "OUOSOO", &hits, &text, &offsets, &table_obj, &is_word,
+                          &check_ok))
+        return NULL;
+    Scan sc;
+    if (scan_init(&sc, text, offsets, table_obj, is_word) < 0)
+        return NULL;
+    PyObject *out = PyList_New(0);
+    if (out == NULL)
+        return NULL;
+    PyObject *it = PyObject_GetIter(hits);
+    if (it == NULL) {
+        Py_DECREF(out);
+        return NULL;
+    }
+    PyObject *item;
+    int failed = 0;
+    while (!failed && (item = PyIter_Next(it)) != NULL) {
+        Py_ssize_t s, e;
+        long risk;
+        PyObject *entries;
+        int ok = whole_token(&sc, item, &s, &e, &risk, &entries);
+        if (ok < 0)
+            failed = 1;
+        for (Py_ssize_t k = 0; ok > 0 && !failed && k < PyTuple_GET_SIZE(entries); k++) {
+            PyObject *entry = PyTuple_GET_ITEM(entries, k);
+            if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 5) {
+                PyErr_SetString(PyExc_TypeError, "unexpected automaton entry shape");
+                failed = 1;
+                break;
+            }
+            PyObject *check = PyTuple_GET_ITEM(entry, 3);
+            if (check != Py_None) {
+                int pass = call_test(check_ok, s, e, check, PyTuple_GET_ITEM(entry, 4));
+                if (pass < 0) {
+                    failed = 1;
+                    break;
+                }
+                if (!pass)
+                    continue;
+            }
+            PyObject *hit = Py_BuildValue("(nnOOOl)", s, e, PyTuple_GET_ITEM(entry, 0),
+                                          PyTuple_GET_ITEM(entry, 1), PyTuple_GET_ITEM(entry, 2),
+                                          risk);
+            if (hit == NULL || PyList_Append(out, hit) < 0)
+                failed = 1;
+            Py_XDECREF(hit);
+        }
+        Py_DECREF(item);
+    }
+    Py_DECREF(it);
+    if (failed || PyErr_Occurred()) {
+        Py_DECREF(out);
+        return NULL;
+    }
+    return out;
+}
+
 PyDoc_STRVAR(lexicon_hits_doc,
 "lexicon_hits(hits, text, offsets, body, long_doc, word_table, is_word, entity_of,\n"
 "             per_entity, sentence_ok, check_ok, seq) -> seq\n\n"
@@ -83,15 +237,11 @@ lexicon_hits(PyObject *self, PyObject *args)
                           &table_obj, &is_word, &PyList_Type, &entity_of, &PyList_Type,
                           &per_entity, &sentence_ok, &check_ok, &seq))
         return NULL;
-    if (offsets != Py_None && !PyList_Check(offsets)) {
-        PyErr_SetString(PyExc_TypeError, "offsets must be a list or None");
+    Scan sc;
+    if (scan_init(&sc, text, offsets, table_obj, is_word) < 0)
         return NULL;
-    }
-    const unsigned char *table = (const unsigned char *)PyBytes_AS_STRING(table_obj);
-    Py_ssize_t table_len = PyBytes_GET_SIZE(table_obj);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
+    int kind = sc.kind;
+    const void *data = sc.data;
     Py_ssize_t n_atoms = PyList_GET_SIZE(entity_of);
     Py_ssize_t n_entities = PyList_GET_SIZE(per_entity);
 
@@ -100,50 +250,14 @@ lexicon_hits(PyObject *self, PyObject *args)
         return NULL;
     PyObject *item;
     while ((item = PyIter_Next(it)) != NULL) {
-        /* item: (end_incl, (klen, starts_word, ends_word, risk, entries)) */
-        if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 2)
-            goto bad_item;
-        PyObject *value = PyTuple_GET_ITEM(item, 1);
-        if (!PyTuple_Check(value) || PyTuple_GET_SIZE(value) != 5)
-            goto bad_item;
-        Py_ssize_t end_incl = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 0));
-        Py_ssize_t klen = PyLong_AsSsize_t(PyTuple_GET_ITEM(value, 0));
-        int starts_word = PyObject_IsTrue(PyTuple_GET_ITEM(value, 1));
-        int ends_word = PyObject_IsTrue(PyTuple_GET_ITEM(value, 2));
-        long risk = PyLong_AsLong(PyTuple_GET_ITEM(value, 3));
-        PyObject *entries = PyTuple_GET_ITEM(value, 4);
-        if (PyErr_Occurred() || starts_word < 0 || ends_word < 0 || !PyTuple_Check(entries))
-            goto bad_item;
         Py_ssize_t s, e;
-        if (offsets == Py_None) {
-            e = end_incl + 1;
-            s = e - klen;
-        }
-        else {
-            Py_ssize_t m = PyList_GET_SIZE(offsets);
-            if (end_incl + 1 - klen < 0 || end_incl + 1 >= m)
-                goto bad_item;
-            s = as_index(offsets, end_incl + 1 - klen);
-            e = as_index(offsets, end_incl) + 1;
-            if (PyErr_Occurred())
-                goto fail_item;
-        }
-        if (s < body || s < 0 || e > n)
+        long risk;
+        PyObject *entries;
+        int whole = whole_token(&sc, item, &s, &e, &risk, &entries);
+        if (whole < 0)
+            goto fail_item;
+        if (!whole || s < body)
             goto next;
-        if (starts_word && s) {
-            int w = word_char(PyUnicode_READ(kind, data, s - 1), table, table_len, is_word);
-            if (w < 0)
-                goto fail_item;
-            if (w)
-                goto next;
-        }
-        if (ends_word && e < n) {
-            int w = word_char(PyUnicode_READ(kind, data, e), table, table_len, is_word);
-            if (w < 0)
-                goto fail_item;
-            if (w)
-                goto next;
-        }
         if (risk) {
             int need = risk == 2 || long_doc;
             for (Py_ssize_t i = s; !need && i < e; i++)
@@ -636,6 +750,7 @@ static PyMethodDef methods[] = {
     {"longest_at", longest_at, METH_VARARGS, longest_at_doc},
     {"chain_mentions", chain_mentions, METH_VARARGS, chain_mentions_doc},
     {"lexicon_hits", lexicon_hits, METH_VARARGS, lexicon_hits_doc},
+    {"scan_hits", scan_hits, METH_VARARGS, scan_hits_doc},
     {"fold_chars", fold_chars, METH_VARARGS, fold_chars_doc},
     {NULL, NULL, 0, NULL},
 };

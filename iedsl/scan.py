@@ -16,6 +16,7 @@ from typing import Any
 from .errors import Diagnostic, RegexTimeoutError
 from .fold import fold_document, fold_with
 from .program import Program
+from .speedups import native, word_table
 from .text import _WORD_CACHE, is_word_char
 
 #: Seconds one regex may run over one document before the document fails.
@@ -36,10 +37,15 @@ def scan_text(program: Program, text: str, *, regex_timeout: float | None = DEFA
 
 
 def scan_literals(program: Program, text: str) -> list[Hit]:
+    """Whole-token hits of the automaton, one per entry; in C when it is built."""
     hits: list[Hit] = []
     if not len(program.automaton):
         return hits
     folded, offsets = fold_document(text)
+    if native is not None:
+        return native.scan_hits(
+            program.automaton.iter(folded), text, offsets, word_table(), is_word_char,
+            lambda s, e, check, folds: fold_with(text[s:e], folds) == check)
     append = hits.append
     word = _WORD_CACHE.get
     n = len(text)

@@ -151,3 +151,19 @@ def test_batch_term_folding_equals_one_term_at_a_time(terms: list[str]) -> None:
     assert fold.fold_full_many(terms) == [fold.fold_full(t) for t in terms]
     assert fold.needing_variants(terms) == {i for i, t in enumerate(terms)
                                             if fold.needs_variants(t)}
+
+
+@needs_native
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
+                                 HealthCheck.data_too_large])
+@given(rules=rule_sets(), text=texts())
+def test_native_scan_equals_python_scan(rules: str, text: str,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from iedsl import scan as scan_module
+
+    program = iedsl.Engine.from_string(rules).program
+    native = scan_module.scan_literals(program, text)
+    with monkeypatch.context() as m:
+        m.setattr(scan_module, "native", None)
+        assert scan_module.scan_literals(program, text) == native
