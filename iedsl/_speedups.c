@@ -93,26 +93,53 @@ scan_init(Scan *sc, PyObject *text, PyObject *offsets, PyObject *table, PyObject
     return 0;
 }
 
-/* One automaton item `(end_incl, (klen, starts_word, ends_word, risk, entries))`:
- * its span in the original text and whether it is a whole-token hit, as
- * iedsl.scan.scan_literals decides.  1: it is (outputs set), 0: it is not,
- * -1: error. */
+/* One entry of an automaton value (iedsl.program.TermEntry): borrowed references. */
+typedef struct {
+    PyObject *atom, *term_id, *attrs, *check, *folds;
+} Entry;
+
+/* Entry `k` of `value` (the first is inline, the others in value[9]); -1 on error. */
+static int
+get_entry(PyObject *value, Py_ssize_t k, Entry *out)
+{
+    PyObject *src = value;
+    Py_ssize_t base = 4;
+    if (k > 0) {
+        src = PyTuple_GET_ITEM(PyTuple_GET_ITEM(value, 9), k - 1);
+        base = 0;
+        if (!PyTuple_Check(src) || PyTuple_GET_SIZE(src) != 5) {
+            PyErr_SetString(PyExc_TypeError, "unexpected automaton entry shape");
+            return -1;
+        }
+    }
+    out->atom = PyTuple_GET_ITEM(src, base);
+    out->term_id = PyTuple_GET_ITEM(src, base + 1);
+    out->attrs = PyTuple_GET_ITEM(src, base + 2);
+    out->check = PyTuple_GET_ITEM(src, base + 3);
+    out->folds = PyTuple_GET_ITEM(src, base + 4);
+    return 0;
+}
+
+/* One automaton item `(end_incl, value)` (value: see iedsl.program.TermEntry): its
+ * span in the original text and whether it is a whole-token hit, as
+ * iedsl.scan.scan_literals decides.  1: it is (outputs set; `*n_entries` entries,
+ * read with get_entry), 0: it is not, -1: error. */
 static int
 whole_token(Scan *sc, PyObject *item, Py_ssize_t *s_out, Py_ssize_t *e_out, long *risk_out,
-            PyObject **entries_out)
+            PyObject **value_out, Py_ssize_t *n_entries)
 {
     if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 2)
         goto bad;
     PyObject *value = PyTuple_GET_ITEM(item, 1);
-    if (!PyTuple_Check(value) || PyTuple_GET_SIZE(value) != 5)
+    if (!PyTuple_Check(value) || PyTuple_GET_SIZE(value) != 10 ||
+            !PyTuple_Check(PyTuple_GET_ITEM(value, 9)))
         goto bad;
     Py_ssize_t end_incl = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 0));
     Py_ssize_t klen = PyLong_AsSsize_t(PyTuple_GET_ITEM(value, 0));
     int starts_word = PyObject_IsTrue(PyTuple_GET_ITEM(value, 1));
     int ends_word = PyObject_IsTrue(PyTuple_GET_ITEM(value, 2));
     long risk = PyLong_AsLong(PyTuple_GET_ITEM(value, 3));
-    PyObject *entries = PyTuple_GET_ITEM(value, 4);
-    if (PyErr_Occurred() || starts_word < 0 || ends_word < 0 || !PyTuple_Check(entries))
+    if (PyErr_Occurred() || starts_word < 0 || ends_word < 0)
         goto bad;
     Py_ssize_t s, e;
     if (sc->offsets == Py_None) {
@@ -144,7 +171,8 @@ whole_token(Scan *sc, PyObject *item, Py_ssize_t *s_out, Py_ssize_t *e_out, long
     *s_out = s;
     *e_out = e;
     *risk_out = risk;
-    *entries_out = entries;
+    *value_out = value;
+    *n_entries = 1 + PyTuple_GET_SIZE(PyTuple_GET_ITEM(value, 9));
     return 1;
 bad:
     if (!PyErr_Occurred())
@@ -181,20 +209,19 @@ scan_hits(PyObject *self, PyObject *args)
     while (!failed && (item = PyIter_Next(it)) != NULL) {
         Py_ssize_t s, e;
         long risk;
-        PyObject *entries;
-        int ok = whole_token(&sc, item, &s, &e, &risk, &entries);
+        PyObject *value;
+        Py_ssize_t n_entries = 0;
+        int ok = whole_token(&sc, item, &s, &e, &risk, &value, &n_entries);
         if (ok < 0)
             failed = 1;
-        for (Py_ssize_t k = 0; ok > 0 && !failed && k < PyTuple_GET_SIZE(entries); k++) {
-            PyObject *entry = PyTuple_GET_ITEM(entries, k);
-            if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 5) {
-                PyErr_SetString(PyExc_TypeError, "unexpected automaton entry shape");
+        for (Py_ssize_t k = 0; ok > 0 && !failed && k < n_entries; k++) {
+            Entry entry;
+            if (get_entry(value, k, &entry) < 0) {
                 failed = 1;
                 break;
             }
-            PyObject *check = PyTuple_GET_ITEM(entry, 3);
-            if (check != Py_None) {
-                int pass = call_test(check_ok, s, e, check, PyTuple_GET_ITEM(entry, 4));
+            if (entry.check != Py_None) {
+                int pass = call_test(check_ok, s, e, entry.check, entry.folds);
                 if (pass < 0) {
                     failed = 1;
                     break;
@@ -202,9 +229,8 @@ scan_hits(PyObject *self, PyObject *args)
                 if (!pass)
                     continue;
             }
-            PyObject *hit = Py_BuildValue("(nnOOOl)", s, e, PyTuple_GET_ITEM(entry, 0),
-                                          PyTuple_GET_ITEM(entry, 1), PyTuple_GET_ITEM(entry, 2),
-                                          risk);
+            PyObject *hit = Py_BuildValue("(nnOOOl)", s, e, entry.atom, entry.term_id,
+                                          entry.attrs, risk);
             if (hit == NULL || PyList_Append(out, hit) < 0)
                 failed = 1;
             Py_XDECREF(hit);
@@ -252,8 +278,9 @@ lexicon_hits(PyObject *self, PyObject *args)
     while ((item = PyIter_Next(it)) != NULL) {
         Py_ssize_t s, e;
         long risk;
-        PyObject *entries;
-        int whole = whole_token(&sc, item, &s, &e, &risk, &entries);
+        PyObject *value;
+        Py_ssize_t n_entries = 0;
+        int whole = whole_token(&sc, item, &s, &e, &risk, &value, &n_entries);
         if (whole < 0)
             goto fail_item;
         if (!whole || s < body)
@@ -270,13 +297,11 @@ lexicon_hits(PyObject *self, PyObject *args)
                     goto next;
             }
         }
-        Py_ssize_t n_entries = PyTuple_GET_SIZE(entries);
         for (Py_ssize_t k = 0; k < n_entries; k++) {
-            /* entry: (atom, term_id, attrs, check, folds) */
-            PyObject *entry = PyTuple_GET_ITEM(entries, k);
-            if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 5)
-                goto bad_item;
-            Py_ssize_t atom = PyLong_AsSsize_t(PyTuple_GET_ITEM(entry, 0));
+            Entry entry;
+            if (get_entry(value, k, &entry) < 0)
+                goto fail_item;
+            Py_ssize_t atom = PyLong_AsSsize_t(entry.atom);
             if (atom < 0 || atom >= n_atoms) {
                 if (PyErr_Occurred())
                     goto fail_item;
@@ -285,9 +310,8 @@ lexicon_hits(PyObject *self, PyObject *args)
             PyObject *ents = PyList_GET_ITEM(entity_of, atom);
             if (ents == Py_None)
                 continue;
-            PyObject *check = PyTuple_GET_ITEM(entry, 3);
-            if (check != Py_None) {
-                int ok = call_test(check_ok, s, e, check, PyTuple_GET_ITEM(entry, 4));
+            if (entry.check != Py_None) {
+                int ok = call_test(check_ok, s, e, entry.check, entry.folds);
                 if (ok < 0)
                     goto fail_item;
                 if (!ok)
@@ -304,8 +328,8 @@ lexicon_hits(PyObject *self, PyObject *args)
             PyTuple_SET_ITEM(cand, 0, s_obj);
             PyTuple_SET_ITEM(cand, 1, e_obj);
             PyTuple_SET_ITEM(cand, 2, seq_obj);
-            PyTuple_SET_ITEM(cand, 3, Py_NewRef(PyTuple_GET_ITEM(entry, 1)));
-            PyTuple_SET_ITEM(cand, 4, Py_NewRef(PyTuple_GET_ITEM(entry, 2)));
+            PyTuple_SET_ITEM(cand, 3, Py_NewRef(entry.term_id));
+            PyTuple_SET_ITEM(cand, 4, Py_NewRef(entry.attrs));
             if (s_obj == NULL || e_obj == NULL || seq_obj == NULL) {
                 Py_DECREF(cand);
                 goto fail_item;

@@ -54,6 +54,7 @@ from .program import (
     RuleDef,
     SetDef,
     SourceDef,
+    TermEntry,
 )
 from .regexes import compile_regex
 from .text import _WORD_CACHE, is_word_char
@@ -69,6 +70,16 @@ def sentence_risk(key: str) -> int:
     if _BREAK_PUNCT.search(key):
         return 2
     return 1 if " " in key else 0
+
+
+def _merge(a: ahocorasick.Automaton, key: str, value: tuple[Any, ...], entry: TermEntry
+           ) -> bool:
+    """Add ``entry`` to a key's value (see :data:`iedsl.program.TermEntry`) unless it
+    is there already; whether it was added."""
+    if entry == value[4:9] or entry in value[9]:
+        return False
+    a.add_word(key, (*value[:9], (*value[9], entry)))
+    return True
 
 
 def _atoms_of(tree: Node) -> list[int]:
@@ -126,10 +137,9 @@ class _Compiler:
     def automaton(self) -> ahocorasick.Automaton:
         """One automaton for every literal that some pattern uses.
 
-        A key's value is ``(len, starts_word, ends_word, sentence_risk, entries)``
-        with entries ``(atom, term_id, attrs, check, folds)`` in source order, then
-        term order (see :func:`iedsl.scan.scan_literals`).  Sources no pattern uses
-        add nothing.
+        A key's value is laid out as :data:`iedsl.program.TermEntry` says, its
+        entries in source order, then term order.  Sources no pattern uses add
+        nothing.
         """
         atom_of: dict[int, int] = {d.arg: i for i, d in enumerate(self.atoms)
                                    if d.kind == "src"}
@@ -169,7 +179,6 @@ class _Compiler:
                     self.add_term(a, atom, term, folds, term_id, attrs)
                     continue
                 key = keys[i]
-                entry = (atom, term_id, attrs, None, None)
                 value = get(key, None)
                 if value is None:
                     first = word(key[0])
@@ -180,11 +189,9 @@ class _Compiler:
                         last = is_word_char(key[-1])
                     add(key, (len(key), first, last,
                               2 if punct(key) else 1 if " " in key else 0,  # sentence_risk
-                              (entry,)))
-                elif entry in value[4]:
+                              atom, term_id, attrs, None, None, ()))
+                elif not _merge(a, key, value, (atom, term_id, attrs, None, None)):
                     continue
-                else:
-                    add(key, (*value[:4], (*value[4], entry)))
                 self.n_terms += 1
 
     def add_term(self, a: ahocorasick.Automaton, atom: int, term: str, folds: frozenset[str],
@@ -201,10 +208,8 @@ class _Compiler:
             value = a.get(key, None)
             if value is None:
                 a.add_word(key, (len(key), is_word_char(key[0]), is_word_char(key[-1]),
-                                 sentence_risk(key), (entry,)))
-            elif entry not in value[4]:
-                a.add_word(key, (*value[:4], (*value[4], entry)))
-            else:
+                                 sentence_risk(key), *entry, ()))
+            elif not _merge(a, key, value, entry):
                 continue
             self.n_terms += 1
 

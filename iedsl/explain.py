@@ -30,7 +30,7 @@ from .errors import Diagnostic, IedslError, did_you_mean
 from .examples import describe_frame
 from .fold import fold_full
 from .patterns import Alt, Atom, Cap, Node, Rep, Seq
-from .program import Program, RuleDef
+from .program import Program, RuleDef, value_entries
 from .results import Frame, Mention
 from .sentence import SentenceContext
 from .text import tokenize
@@ -309,13 +309,13 @@ def _near(program: Program, rule: RuleDef, text: str, sentence_of: Any, hits: li
 def _vocabulary(program: Program, atoms: set[int]) -> list[str]:
     """The folded automaton keys that stand for ``atoms`` (the terms of a trigger).
 
-    An automaton value ends with its entries, each starting with the atom it stands for.
+    Each entry of an automaton value starts with the atom it stands for.
     """
     if not atoms or not len(program.automaton):
         return []
     out = []
     for key, value in program.automaton.items():
-        if any(entry[0] in atoms for entry in value[-1]):
+        if any(entry[0] in atoms for entry in value_entries(value)):
             out.append(key)
             if len(out) > _VOCAB_LIMIT:
                 return []

@@ -33,10 +33,17 @@ class SourceDef:
 #: ``(atom, term_id, attrs, check, folds)``; ``check`` is the verification form when
 #: the lexicon folds less than the automaton (then ``folds`` are its folds).
 #: A key's value is ``(key_length, starts_with_word_char, ends_with_word_char,
-#: sentence_risk, entries)`` (see :func:`iedsl.compile.sentence_risk`).  Plain
-#: tuples: there may be a million of them to build and pickle.
+#: sentence_risk, *first_entry, more_entries)`` (see
+#: :func:`iedsl.compile.sentence_risk`): ten fields, the first entry inline and the
+#: rest (usually none) in a tuple.  One flat tuple a key: a big lexicon has a million
+#: keys to build, hold and pickle, and a scan reads one per hit.
 TermEntry = tuple[int, "str | None", "tuple[tuple[str, Any], ...]", "str | None",
                   "frozenset[str] | None"]
+
+
+def value_entries(value: tuple[Any, ...]) -> tuple[TermEntry, ...]:
+    """Every entry of an automaton value, first one first."""
+    return (value[4:9], *value[9])  # type: ignore[return-value]
 
 
 @dataclass(frozen=True, slots=True)

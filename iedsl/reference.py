@@ -27,7 +27,7 @@ from .extensions import get_normalizer, get_predicate
 from .fold import fold_with
 from .nodes import Position, Scope
 from .patterns import Alt, Atom, Cap, Node, Rep, Seq, View, parse_match
-from .program import Program, RuleDef
+from .program import Program, RuleDef, value_entries
 from .results import Argument, Frame, Mention
 from .scan import Hit
 from .sentence import piece_info
@@ -72,7 +72,8 @@ def _literal_hits(program: Program, text: str) -> list[Hit]:
     starts = {m.start() for m in TOKEN_RE.finditer(text)}
     ends = {m.end() for m in TOKEN_RE.finditer(text)}
     hits = []
-    for key, (_, _, _, _, entries) in program.automaton.items():
+    for key, value in program.automaton.items():
+        entries = value_entries(value)
         pos = folded.find(key)
         while pos >= 0:
             s, e = origin[pos], origin[pos + len(key) - 1] + 1

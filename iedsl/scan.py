@@ -49,7 +49,8 @@ def scan_literals(program: Program, text: str) -> list[Hit]:
     append = hits.append
     word = _WORD_CACHE.get
     n = len(text)
-    for end_incl, (klen, starts_word, ends_word, risk, entries) in program.automaton.iter(folded):
+    for end_incl, value in program.automaton.iter(folded):
+        klen, starts_word, ends_word, risk = value[0], value[1], value[2], value[3]
         if offsets is None:
             e = end_incl + 1
             s = e - klen
@@ -69,10 +70,12 @@ def scan_literals(program: Program, text: str) -> list[Hit]:
                 w = is_word_char(c)
             if w:
                 continue
-        for atom, term_id, attrs, check, folds in entries:
-            if check is not None and fold_with(text[s:e], folds) != check:
-                continue
-            append((s, e, atom, term_id, attrs, risk))
+        check = value[7]   # the first entry, inline (see iedsl.program.TermEntry)
+        if check is None or fold_with(text[s:e], value[8]) == check:
+            append((s, e, value[4], value[5], value[6], risk))
+        for atom, term_id, attrs, check, folds in value[9]:
+            if check is None or fold_with(text[s:e], folds) == check:
+                append((s, e, atom, term_id, attrs, risk))
     return hits
 
 
