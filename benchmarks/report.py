@@ -148,6 +148,9 @@ def markdown(results: dict[str, Any], verdicts: Sequence[Verdict], png: str) -> 
         *_native_line(m),
         *_load_line(results),
         "",
+        "Where the time goes, what was done about it and what is left: "
+        "[performance-notes.md](performance-notes.md).",
+        "",
         "## How to reproduce",
         "",
         "```sh",
