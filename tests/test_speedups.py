@@ -167,3 +167,29 @@ def test_native_scan_equals_python_scan(rules: str, text: str,
     with monkeypatch.context() as m:
         m.setattr(scan_module, "native", None)
         assert scan_module.scan_literals(program, text) == native
+
+
+@needs_native
+def test_native_loops_reject_malformed_input_without_crashing() -> None:
+    """Wrong shapes give Python exceptions (a C loop must never read out of bounds)."""
+    c = speedups.native
+    assert c is not None
+    table = speedups.word_table()
+    calls = [
+        lambda: c.scan_hits([(3, (1, True))], "abcd", None, table, is_word_char, None),
+        lambda: c.scan_hits([(9, (2, True, True, 0, 0, None, (), None, None, ()))], "ab",
+                            None, table, is_word_char, None),
+        lambda: c.scan_hits([(1, (2, True, True, 0, 0, None, (), None, None, ((1,),)))],
+                            "ab", None, table, is_word_char, None),
+        lambda: c.lexicon_hits([(1, (2, True, True, 0, 7, None, (), None, None, ()))], "ab",
+                               None, 0, False, table, is_word_char, [None], [[]],
+                               None, None, 0),
+        lambda: c.chain_mentions([(0,)], "ab", iedsl.Mention, "L", "r", 0),
+        lambda: c.compile_nfa(((), ((0, 5),)), (frozenset(), frozenset()), {0}, 1),
+        lambda: c.longest_at(c.compile_nfa((((0, 1),), ()), (frozenset({0}), frozenset({1})),
+                                           {0}, 1),
+                             {0: {0: [(5, None)]}}, frozenset(), None, None, (), 0, 2),
+    ]
+    for call in calls:
+        with pytest.raises((TypeError, ValueError, IndexError)):
+            call()
