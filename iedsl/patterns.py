@@ -27,7 +27,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from .speedups import native
 
@@ -429,9 +429,12 @@ def matches_at(p: CompiledPattern, view: View, atoms: Sequence[AtomDef], pos: in
 
 
 # ------------------------------------------------------------------ parsing a match
-@dataclass(frozen=True, slots=True)
-class Parse:
-    """How a match was made: atom occurrences in order, and named captures."""
+class Parse(NamedTuple):
+    """How a match was made: atom occurrences in order, and named captures.
+
+    A named tuple (immutable like the frozen dataclasses elsewhere): one is made
+    per parsed match, and a tuple is built several times faster.
+    """
 
     pieces: tuple[tuple[int, int, int, Any], ...]       # (atom, start, end, payload)
     captures: tuple[tuple[str, int, int], ...]          # (name, start, end) token ranges

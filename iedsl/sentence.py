@@ -10,8 +10,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .extensions import get_normalizer
 from .patterns import AtomDef, CompiledPattern, Parse, View, find_all, matches_at, parse_match
@@ -22,12 +21,12 @@ from .source import Span
 from .text import tokenize
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A pattern match in token and character coordinates, with what it carries.
 
     ``rule`` is the entity rule of a one-mention filler; None for any other filler,
-    whose provenance is the event rule and role that take it.
+    whose provenance is the event rule and role that take it.  A named tuple, as
+    :class:`iedsl.results.Mention` is: one is made per filler match per sentence.
     """
 
     ts: int
