@@ -18,6 +18,19 @@
 #include <stdint.h>
 #include <string.h>
 
+#if defined(_MSC_VER)
+#include <intrin.h>
+static int
+lowest_bit(uint64_t x)
+{
+    unsigned long i;
+    _BitScanForward64(&i, x);
+    return (int)i;
+}
+#else
+#define lowest_bit(x) __builtin_ctzll(x)
+#endif
+
 /* Line-break characters: a hit holding one may straddle a sentence boundary. */
 static int
 is_line_break(Py_UCS4 c)
@@ -675,7 +688,7 @@ longest_at(PyObject *self, PyObject *args)
         for (Py_ssize_t w = 0; w < words && !failed; w++) {
             uint64_t bits = cur[w];
             while (bits && !failed) {
-                Py_ssize_t st = w * 64 + __builtin_ctzll(bits);
+                Py_ssize_t st = w * 64 + lowest_bit(bits);
                 bits &= bits - 1;
                 for (Py_ssize_t t = nfa->trans_off[st]; t < nfa->trans_off[st + 1]; t++) {
                     PyObject *atom = nfa->trans_atom[t];
