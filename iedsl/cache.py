@@ -14,6 +14,7 @@ concurrent runs never see half a cache entry; an unreadable entry is a miss.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -92,10 +93,11 @@ def load_cached(top: Path) -> tuple[Any, Any] | None:
     path = _entry_path(top)
     try:
         with open(path, "rb") as fh:
-            stamps, payload = pickle.load(fh)
-        if not all(s.still_valid() for s in stamps):
-            return None
-        return pickle.loads(payload)
+            # two pickles in a row: the stamps, checked before the program is read
+            stamps = pickle.load(fh)
+            if not all(s.still_valid() for s in stamps):
+                return None
+            return pickle.load(fh)
     except Exception:   # a damaged or foreign cache entry is just a miss
         return None
 
@@ -104,12 +106,19 @@ def store(top: Path, files: list[str], program: Any, warnings: Any) -> None:
     """Save a compiled program; failures to write are ignored (the cache is optional)."""
     try:
         stamps = [Stamp.of(f) for f in files]
-        payload = pickle.dumps((program, warnings), protocol=pickle.HIGHEST_PROTOCOL)
         path = _entry_path(top)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump((stamps, payload), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        try:
+            # straight to the file: a million-term program is hundreds of MB, and
+            # pickling it to bytes first held it in memory twice
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(stamps, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((program, warnings), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
     except OSError:
         return
