@@ -103,7 +103,8 @@ def load_cached(top: Path) -> tuple[Any, Any] | None:
 
 
 def store(top: Path, files: list[str], program: Any, warnings: Any) -> None:
-    """Save a compiled program; failures to write are ignored (the cache is optional)."""
+    """Save a compiled program; failures to write are ignored (the cache is optional),
+    and so is a program that will not pickle: it is compiled again next time."""
     try:
         stamps = [Stamp.of(f) for f in files]
         path = _entry_path(top)
@@ -120,5 +121,5 @@ def store(top: Path, files: list[str], program: Any, warnings: Any) -> None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
-    except OSError:
+    except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
         return

@@ -56,3 +56,15 @@ def test_damaged_entry_is_a_miss(rules: Path) -> None:
     assert cache.load_cached(rules / "main.ie") is None
     assert [m.text for m in iedsl.Engine.load(rules / "main.ie", cache=True).mentions(
         "Iraq")] == ["Iraq"]
+
+
+def test_a_failed_write_is_a_miss_and_leaves_no_file(rules: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A program that will not pickle (or a full disk) costs a recompile, not the load."""
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise TypeError("cannot pickle 'generator' object")
+
+    monkeypatch.setattr(cache.pickle, "dump", refuse)
+    engine = iedsl.Engine.load(rules / "main.ie", cache=True)
+    assert [m.text for m in engine.mentions("Iraq.")] == ["Iraq"]
+    assert list((rules.parent / "cache").iterdir()) == []
