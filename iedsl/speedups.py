@@ -12,6 +12,7 @@ fold stays decided in exactly one place and start-up pays nothing for them.
 
 from __future__ import annotations
 
+import importlib
 import os
 from functools import lru_cache
 from types import ModuleType
@@ -23,10 +24,9 @@ def _load() -> ModuleType | None:
     if os.environ.get("IEDSL_PURE_PYTHON", "") not in ("", "0"):
         return None
     try:
-        from . import _speedups
+        return importlib.import_module("._speedups", __package__)
     except ImportError:
         return None
-    return _speedups
 
 
 #: The C module, or None when it is not built or IEDSL_PURE_PYTHON is set.
