@@ -120,15 +120,11 @@ def fold_full_many(terms: list[str]) -> list[str]:
 
 def needing_variants(terms: list[str]) -> set[int]:
     """Indices of the terms for which :func:`needs_variants` holds, in one pass."""
-    joined = "\0".join(terms)
-    found: set[int] = set()
-    pos = _APOSTROPHE_OR_DASH.search(joined)
-    if pos is None:
-        return found
+    hits = [m.start() for m in _APOSTROPHE_OR_DASH.finditer("\0".join(terms))]
+    if not hits:
+        return set()
     starts = list(itertools.accumulate((len(t) + 1 for t in terms), initial=0))
-    for m in _APOSTROPHE_OR_DASH.finditer(joined):
-        found.add(bisect.bisect_right(starts, m.start()) - 1)
-    return found
+    return {bisect.bisect_right(starts, h) - 1 for h in hits}
 
 
 def fold_document(text: str) -> tuple[str, list[int] | None]:

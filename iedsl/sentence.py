@@ -58,18 +58,14 @@ class SentenceContext:
             if si is not None and ei is not None:
                 view.add(h[2], si, ei, h)
         for ai, pattern in program.negation_atoms:
-            view.negated[ai] = self._negation(pattern)
+            view.negated[ai] = _Negation(program.patterns[pattern], program.atoms)
         self.mentions: dict[str, list[Mention]] = {}
         self.found: dict[str, list[tuple[Mention, int]]] = {}   # (mention, entity index)
         self._matches: dict[int, list[tuple[int, int]]] = {}
-        self._candidates: dict[int, list[Candidate]] = {}
         self._clauses: list[int] | None = None
         self._index: dict[int, Any] = {}
         self._via: dict[int, tuple[dict[int, int], dict[int, int]]] = {}
         self._label_atoms = program.label_atoms
-
-    def _negation(self, pattern: int) -> _Negation:
-        return _Negation(self.program.patterns[pattern], self.program.atoms)
 
     # ------------------------------------------------------------- coordinates
     def char_span(self, ts: int, te: int) -> tuple[int, int]:
@@ -112,41 +108,33 @@ class SentenceContext:
                         return Parse(((a, ts, te, payload),), ())
         return parse_match(p.tree, self.view, self.program.atoms, ts, te)
 
-    def candidates(self, pattern: int) -> list[Candidate]:
-        """Matches of a role filler, carrying the mention when the filler is one label.
+    def candidate_index(self, pattern: int) -> tuple[list[Candidate], list[int], list[int]]:
+        """Matches of a role filler as candidates, with their start and end token lists
+        for bisecting (leftmost-longest matches are disjoint and in order, so both
+        lists are sorted).
 
-        A filler that is not one mention has no rule of its own (``rule`` is None):
-        the frame names the rule and role that took it, so one list serves every
-        rule that shares the pattern.
+        A candidate carries the mention when the filler is one label.  A filler that
+        is not one mention has no rule of its own (``rule`` is None): the frame names
+        the rule and role that took it, so one list serves every rule that shares
+        the pattern.
         """
         key = self.program.patterns[pattern].shared
-        found = self._candidates.get(key)
+        found = self._index.get(key)
         if found is not None:
             return found
-        found = self._candidates[key] = []
+        cands = []
         for ts, te in self.matches(pattern):
             start, end = self.char_span(ts, te)
             parse = self.parse(pattern, ts, te)
             whole = [p for p in parse.pieces if p[1] == ts and p[2] == te]
             m = whole[0][3] if len(whole) == 1 else None
             if isinstance(m, Mention):
-                found.append(Candidate(ts, te, start, end, m.label, m.id, m.value, m.attrs,
+                cands.append(Candidate(ts, te, start, end, m.label, m.id, m.value, m.attrs,
                                        m.rule))
             else:
                 tid, attrs = piece_info(parse, ts, te)
-                found.append(Candidate(ts, te, start, end, None, tid, None, attrs, None))
-        return found
-
-    def candidate_index(self, pattern: int) -> tuple[list[Candidate], list[int], list[int]]:
-        """Candidates with their start and end token lists, for bisecting.
-
-        Leftmost-longest matches are disjoint and in order, so both lists are sorted.
-        """
-        key = self.program.patterns[pattern].shared
-        found = self._index.get(key)
-        if found is None:
-            cands = self.candidates(pattern)
-            found = self._index[key] = (cands, [c.ts for c in cands], [c.te for c in cands])
+                cands.append(Candidate(ts, te, start, end, None, tid, None, attrs, None))
+        found = self._index[key] = (cands, [c.ts for c in cands], [c.te for c in cands])
         return found
 
     def via_index(self, pattern: int) -> tuple[dict[int, int], dict[int, int]]:
@@ -180,7 +168,6 @@ class SentenceContext:
                 for ai in self._label_atoms.get(label, ()):
                     self.view.add(ai, ts, te, m)
             self._matches.clear()
-            self._candidates.clear()
             self._index.clear()
             self._via.clear()
         self.view.finish()
