@@ -260,21 +260,21 @@ scan_hits(PyObject *self, PyObject *args)
 
 PyDoc_STRVAR(lexicon_hits_doc,
 "lexicon_hits(hits, text, offsets, body, long_doc, word_table, is_word, entity_of,\n"
-"             per_entity, sentence_ok, check_ok, seq) -> seq\n\n"
+"             per_entity, sentence_ok, check_ok) -> None\n\n"
 "Consume the automaton iterator `hits` and append `(start, -end, seq, term_id, attrs)`\n"
-"to `per_entity[i]` for every whole-token hit of an entity atom; see\n"
-"iedsl.lexicon._scan_into, which this mirrors.  Returns the last sequence number.");
+"to `per_entity[i]` for every whole-token hit of an entity atom (`seq` counts them in\n"
+"scan order); see iedsl.lexicon._scan_into, which this mirrors.");
 
 static PyObject *
 lexicon_hits(PyObject *self, PyObject *args)
 {
     PyObject *hits, *text, *offsets, *table_obj, *is_word, *entity_of, *per_entity;
     PyObject *sentence_ok, *check_ok;
-    Py_ssize_t body, seq;
+    Py_ssize_t body, seq = 0;
     int long_doc;
-    if (!PyArg_ParseTuple(args, "OUOnpSOO!O!OOn", &hits, &text, &offsets, &body, &long_doc,
+    if (!PyArg_ParseTuple(args, "OUOnpSOO!O!OO", &hits, &text, &offsets, &body, &long_doc,
                           &table_obj, &is_word, &PyList_Type, &entity_of, &PyList_Type,
-                          &per_entity, &sentence_ok, &check_ok, &seq))
+                          &per_entity, &sentence_ok, &check_ok))
         return NULL;
     Scan sc;
     if (scan_init(&sc, text, offsets, table_obj, is_word) < 0)
@@ -373,7 +373,7 @@ lexicon_hits(PyObject *self, PyObject *args)
     Py_DECREF(it);
     if (PyErr_Occurred())
         return NULL;
-    return PyLong_FromSsize_t(seq);
+    Py_RETURN_NONE;
 }
 
 PyDoc_STRVAR(fold_chars_doc,

@@ -8,7 +8,7 @@ def lexicon_hits(
     body: int, long_doc: bool, word_table: bytes, is_word: Callable[[str], bool],
     entity_of: list[tuple[int, ...] | None], per_entity: list[list[tuple[Any, ...]]],
     sentence_ok: Callable[[int, int], bool],
-    check_ok: Callable[[int, int, str, frozenset[str]], bool], seq: int) -> int: ...
+    check_ok: Callable[[int, int, str, frozenset[str]], bool]) -> None: ...
 def scan_hits(
     hits: Iterable[tuple[int, tuple[Any, ...]]], text: str, offsets: list[int] | None,
     word_table: bytes, is_word: Callable[[str], bool],

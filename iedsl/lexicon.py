@@ -137,7 +137,7 @@ def _scan_into(program: Program, text: str, body: int,
         native.lexicon_hits(
             program.automaton.iter(folded, body), text, offsets, body, long_doc, word_table(),
             is_word_char, entity_of, per_entity, inside,
-            lambda s, e, check, folds: fold_with(text[s:e], folds) == check, 0)
+            lambda s, e, check, folds: fold_with(text[s:e], folds) == check)
         return
     # The same loop in Python: the scan stage's hits (whole tokens, entry checks
     # done), then the sentence test and the entity lookup.

@@ -183,7 +183,7 @@ def test_native_loops_reject_malformed_input_without_crashing() -> None:
                             "ab", None, table, is_word_char, None),
         lambda: c.lexicon_hits([(1, (2, True, True, 0, 7, None, (), None, None, ()))], "ab",
                                None, 0, False, table, is_word_char, [None], [[]],
-                               None, None, 0),
+                               None, None),
         lambda: c.chain_mentions([(0,)], "ab", iedsl.Mention, "L", "r", 0),
         lambda: c.compile_nfa(((), ((0, 5),)), (frozenset(), frozenset()), {0}, 1),
         lambda: c.longest_at(c.compile_nfa((((0, 1),), ()), (frozenset({0}), frozenset({1})),
