@@ -639,40 +639,95 @@ fail:
 
 #define STACK_WORDS 1024
 
-PyDoc_STRVAR(longest_at_doc,
-"longest_at(nfa, table, special, occurrences, view, atoms, start, n_tokens) -> int | None\n\n"
-"iedsl.patterns.longest_at over a compile_nfa capsule: the end of the longest\n"
-"non-empty match starting at token `start`, or None.  `occurrences(view, atoms,\n"
-"atom, pos)` is called for atoms in `special` (`_` and negations) only.");
-
+/* The occurrences of `atom` at the token position `pos_obj`, as a sequence of
+ * (end, payload): from the view's table, or from the Python `occurrences(view,
+ * atoms, atom, pos)` for the atoms in `special`.  Returns a new reference, or NULL
+ * with *err unset when there are none, or NULL with *err set on an error. */
 static PyObject *
-longest_at(PyObject *self, PyObject *args)
+get_occ(PyObject *table, PyObject *special, PyObject *occ_fn, PyObject *view,
+        PyObject *atoms, PyObject *atom, PyObject *pos_obj, int *err)
 {
-    PyObject *capsule, *table, *special, *occ_fn, *view, *atoms;
-    Py_ssize_t start, n_tokens;
-    if (!PyArg_ParseTuple(args, "OO!OOOOnn", &capsule, &PyDict_Type, &table, &special,
-                          &occ_fn, &view, &atoms, &start, &n_tokens))
-        return NULL;
-    Nfa *nfa = PyCapsule_GetPointer(capsule, NFA_CAPSULE);
-    if (nfa == NULL)
-        return NULL;
-    if (start < 0 || n_tokens < start) {
-        PyErr_SetString(PyExc_ValueError, "start out of range");
+    PyObject *occ, *owned = NULL;
+    PyObject *by_start = PyDict_GetItemWithError(table, atom);
+    if (by_start != NULL) {
+        if (!PyDict_Check(by_start)) {
+            PyErr_SetString(PyExc_TypeError, "view table rows must be dicts");
+            *err = 1;
+            return NULL;
+        }
+        occ = PyDict_GetItemWithError(by_start, pos_obj);
+        if (occ == NULL) {
+            *err = PyErr_Occurred() != NULL;
+            return NULL;
+        }
+    }
+    else if (PyErr_Occurred()) {
+        *err = 1;
         return NULL;
     }
+    else {
+        int sp = PySequence_Contains(special, atom);
+        if (sp <= 0) {
+            *err = sp < 0;
+            return NULL;
+        }
+        occ = owned = PyObject_CallFunctionObjArgs(occ_fn, view, atoms, atom, pos_obj, NULL);
+        if (occ == NULL) {
+            *err = 1;
+            return NULL;
+        }
+    }
+    PyObject *seq = PySequence_Fast(occ, "occurrences must be a sequence");
+    Py_XDECREF(owned);
+    if (seq == NULL)
+        *err = 1;
+    return seq;
+}
+
+/* The end of one occurrence, checked to lie in (pos, n_tokens]; -1 on error. */
+static Py_ssize_t
+occ_end(PyObject *o, Py_ssize_t pos, Py_ssize_t n_tokens)
+{
+    if (!PyTuple_Check(o) || PyTuple_GET_SIZE(o) < 2) {
+        PyErr_SetString(PyExc_TypeError, "occurrence must be (end, payload)");
+        return -1;
+    }
+    Py_ssize_t end = PyLong_AsSsize_t(PyTuple_GET_ITEM(o, 0));
+    if (end == -1 && PyErr_Occurred())
+        return -1;
+    if (end <= pos || end > n_tokens) {
+        PyErr_SetString(PyExc_ValueError, "occurrence ends out of range");
+        return -1;
+    }
+    return end;
+}
+
+typedef struct {
+    PyObject *table, *special, *occ_fn, *view, *atoms;
+    Py_ssize_t n_tokens;
+} ViewRef;
+
+/* The longest non-empty match of `nfa` from `start` into *best (-1: none); -1 on
+ * error. */
+static int
+nfa_longest(Nfa *nfa, const ViewRef *v, Py_ssize_t start, Py_ssize_t *best)
+{
+    Py_ssize_t n_tokens = v->n_tokens;
     Py_ssize_t words = nfa->words;
     Py_ssize_t slots = n_tokens - start + 1;
     uint64_t stack_buf[STACK_WORDS];
     uint64_t *agenda = stack_buf;
     if (slots * words > STACK_WORDS) {
         agenda = PyMem_Malloc(slots * words * sizeof(uint64_t));
-        if (agenda == NULL)
-            return PyErr_NoMemory();
+        if (agenda == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
     }
     /* slots [0, hi] are initialised; slot 0 holds the start states */
     Py_ssize_t hi = 0;
     memcpy(agenda, nfa->start, words * sizeof(uint64_t));
-    Py_ssize_t best = -1;
+    *best = -1;
     int failed = 0;
     for (Py_ssize_t off = 0; off <= hi && !failed; off++) {
         uint64_t *cur = agenda + off * words;
@@ -683,7 +738,7 @@ longest_at(PyObject *self, PyObject *args)
         if (!any)
             continue;
         if (off > 0 && (cur[nfa->accept / 64] >> (nfa->accept % 64) & 1))
-            best = pos;
+            *best = pos;
         PyObject *pos_obj = NULL;
         for (Py_ssize_t w = 0; w < words && !failed; w++) {
             uint64_t bits = cur[w];
@@ -691,68 +746,22 @@ longest_at(PyObject *self, PyObject *args)
                 Py_ssize_t st = w * 64 + lowest_bit(bits);
                 bits &= bits - 1;
                 for (Py_ssize_t t = nfa->trans_off[st]; t < nfa->trans_off[st + 1]; t++) {
-                    PyObject *atom = nfa->trans_atom[t];
                     if (pos_obj == NULL && (pos_obj = PyLong_FromSsize_t(pos)) == NULL) {
                         failed = 1;
                         break;
                     }
-                    PyObject *occ, *owned = NULL;
-                    PyObject *by_start = PyDict_GetItemWithError(table, atom);
-                    if (by_start != NULL) {
-                        if (!PyDict_Check(by_start)) {
-                            PyErr_SetString(PyExc_TypeError, "view table rows must be dicts");
-                            failed = 1;
-                            break;
-                        }
-                        occ = PyDict_GetItemWithError(by_start, pos_obj);
-                        if (occ == NULL) {
-                            if (PyErr_Occurred()) {
-                                failed = 1;
-                                break;
-                            }
-                            continue;
-                        }
-                    }
-                    else if (PyErr_Occurred()) {
-                        failed = 1;
-                        break;
-                    }
-                    else {
-                        int sp = PySequence_Contains(special, atom);
-                        if (sp < 0) {
-                            failed = 1;
-                            break;
-                        }
-                        if (!sp)
-                            continue;
-                        occ = owned = PyObject_CallFunctionObjArgs(occ_fn, view, atoms, atom,
-                                                                   pos_obj, NULL);
-                        if (occ == NULL) {
-                            failed = 1;
-                            break;
-                        }
-                    }
-                    PyObject *seq = PySequence_Fast(occ, "occurrences must be a sequence");
-                    Py_XDECREF(owned);
+                    PyObject *seq = get_occ(v->table, v->special, v->occ_fn, v->view,
+                                            v->atoms, nfa->trans_atom[t], pos_obj, &failed);
                     if (seq == NULL) {
-                        failed = 1;
-                        break;
+                        if (failed)
+                            break;
+                        continue;
                     }
                     const uint64_t *add = nfa->closure + nfa->trans_target[t] * words;
                     for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(seq); i++) {
-                        PyObject *o = PySequence_Fast_GET_ITEM(seq, i);
-                        if (!PyTuple_Check(o) || PyTuple_GET_SIZE(o) < 1) {
-                            PyErr_SetString(PyExc_TypeError, "occurrence must be (end, payload)");
-                            failed = 1;
-                            break;
-                        }
-                        Py_ssize_t end = PyLong_AsSsize_t(PyTuple_GET_ITEM(o, 0));
-                        if (end == -1 && PyErr_Occurred()) {
-                            failed = 1;
-                            break;
-                        }
-                        if (end <= pos || end > n_tokens) {
-                            PyErr_SetString(PyExc_ValueError, "occurrence ends out of range");
+                        Py_ssize_t end = occ_end(PySequence_Fast_GET_ITEM(seq, i), pos,
+                                                 n_tokens);
+                        if (end < 0) {
                             failed = 1;
                             break;
                         }
@@ -775,16 +784,519 @@ longest_at(PyObject *self, PyObject *args)
     }
     if (agenda != stack_buf)
         PyMem_Free(agenda);
-    if (failed)
+    return failed ? -1 : 0;
+}
+
+PyDoc_STRVAR(longest_at_doc,
+"longest_at(nfa, table, special, occurrences, view, atoms, start, n_tokens) -> int | None\n\n"
+"iedsl.patterns.longest_at over a compile_nfa capsule: the end of the longest\n"
+"non-empty match starting at token `start`, or None.  `occurrences(view, atoms,\n"
+"atom, pos)` is called for atoms in `special` (`_` and negations) only.");
+
+static PyObject *
+longest_at(PyObject *self, PyObject *args)
+{
+    PyObject *capsule;
+    ViewRef v;
+    Py_ssize_t start, best;
+    if (!PyArg_ParseTuple(args, "OO!OOOOnn", &capsule, &PyDict_Type, &v.table, &v.special,
+                          &v.occ_fn, &v.view, &v.atoms, &start, &v.n_tokens))
+        return NULL;
+    Nfa *nfa = PyCapsule_GetPointer(capsule, NFA_CAPSULE);
+    if (nfa == NULL)
+        return NULL;
+    if (start < 0 || v.n_tokens < start) {
+        PyErr_SetString(PyExc_ValueError, "start out of range");
+        return NULL;
+    }
+    if (nfa_longest(nfa, &v, start, &best) < 0)
         return NULL;
     if (best < 0)
         Py_RETURN_NONE;
     return PyLong_FromSsize_t(best);
 }
 
+static int
+cmp_ssize(const void *a, const void *b)
+{
+    Py_ssize_t x = *(const Py_ssize_t *)a, y = *(const Py_ssize_t *)b;
+    return (x > y) - (x < y);
+}
+
+PyDoc_STRVAR(find_all_doc,
+"find_all(nfa, first, anywhere, table, special, occurrences, view, atoms, n_tokens)\n"
+"    -> list[tuple[int, int]]\n\n"
+"The leftmost-longest, non-overlapping matches of iedsl.patterns.find_all (after\n"
+"its prefilters): candidate starts are the positions where an atom of `first`\n"
+"occurs (every position when `anywhere`), each tried with longest_at.");
+
+static PyObject *
+find_all(PyObject *self, PyObject *args)
+{
+    PyObject *capsule, *first;
+    int anywhere;
+    ViewRef v;
+    if (!PyArg_ParseTuple(args, "OO!pO!OOOOn", &capsule, &PyTuple_Type, &first, &anywhere,
+                          &PyDict_Type, &v.table, &v.special, &v.occ_fn, &v.view, &v.atoms,
+                          &v.n_tokens))
+        return NULL;
+    Nfa *nfa = PyCapsule_GetPointer(capsule, NFA_CAPSULE);
+    if (nfa == NULL || v.n_tokens < 0)
+        return NULL;
+    Py_ssize_t n = 0, cap = 0;
+    Py_ssize_t *starts = NULL;
+    if (anywhere) {
+        cap = n = v.n_tokens;
+        starts = PyMem_Malloc((cap + 1) * sizeof(Py_ssize_t));
+        if (starts == NULL)
+            return PyErr_NoMemory();
+        for (Py_ssize_t i = 0; i < n; i++)
+            starts[i] = i;
+    }
+    else {
+        for (Py_ssize_t a = 0; a < PyTuple_GET_SIZE(first); a++) {
+            PyObject *by_start = PyDict_GetItemWithError(v.table, PyTuple_GET_ITEM(first, a));
+            if (by_start == NULL) {
+                if (PyErr_Occurred())
+                    goto fail;
+                continue;
+            }
+            if (!PyDict_Check(by_start)) {
+                PyErr_SetString(PyExc_TypeError, "view table rows must be dicts");
+                goto fail;
+            }
+            Py_ssize_t need = n + PyDict_GET_SIZE(by_start);
+            if (need > cap) {
+                Py_ssize_t *grown = PyMem_Realloc(starts, (need * 2 + 8) * sizeof(Py_ssize_t));
+                if (grown == NULL) {
+                    PyErr_NoMemory();
+                    goto fail;
+                }
+                starts = grown;
+                cap = need * 2 + 8;
+            }
+            Py_ssize_t it = 0;
+            PyObject *key, *val;
+            while (PyDict_Next(by_start, &it, &key, &val)) {
+                Py_ssize_t s = PyLong_AsSsize_t(key);
+                if (s == -1 && PyErr_Occurred())
+                    goto fail;
+                starts[n++] = s;
+            }
+        }
+        if (n > 1)
+            qsort(starts, n, sizeof(Py_ssize_t), cmp_ssize);
+    }
+    PyObject *out = PyList_New(0);
+    if (out == NULL)
+        goto fail;
+    Py_ssize_t last = 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        Py_ssize_t s = starts[k], best;
+        if (s < last || (k > 0 && s == starts[k - 1]))
+            continue;
+        if (s < 0 || s > v.n_tokens) {
+            PyErr_SetString(PyExc_ValueError, "start out of range");
+            Py_DECREF(out);
+            goto fail;
+        }
+        if (nfa_longest(nfa, &v, s, &best) < 0) {
+            Py_DECREF(out);
+            goto fail;
+        }
+        if (best < 0)
+            continue;
+        PyObject *span = Py_BuildValue("(nn)", s, best);
+        if (span == NULL || PyList_Append(out, span) < 0) {
+            Py_XDECREF(span);
+            Py_DECREF(out);
+            goto fail;
+        }
+        Py_DECREF(span);
+        last = best;
+    }
+    PyMem_Free(starts);
+    return out;
+fail:
+    PyMem_Free(starts);
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ parsing a match
+ * iedsl.patterns.parse_match: the first parse, in the order the pattern is written,
+ * that ends at `end`.  The Python version enumerates parses with nested generators;
+ * here the same depth-first search runs with explicit continuations, visiting the
+ * nodes in the same order, so the node-visit count (the step limit) is the same.
+ * Past the step limit, or too deep for the C stack, the search gives up and the
+ * caller runs the Python version, which defines what happens then.
+ */
+enum { N_ATOM, N_SEQ, N_ALT, N_REP, N_CAP };
+
+typedef struct {
+    int kind;
+    PyObject *atom;           /* N_ATOM: the atom index; N_CAP: the capture name */
+    Py_ssize_t min, max;      /* N_REP; max -1 for no limit */
+    Py_ssize_t first, count;  /* children: kids[first:first + count] */
+} TNode;
+
+typedef struct {
+    Py_ssize_t n_nodes, n_kids;
+    TNode *nodes;
+    Py_ssize_t *kids;
+} Tree;
+
+static const char *TREE_CAPSULE = "iedsl._speedups.Tree";
+
+static void
+tree_free(Tree *t)
+{
+    if (t == NULL)
+        return;
+    if (t->nodes != NULL) {
+        for (Py_ssize_t i = 0; i < t->n_nodes; i++)
+            Py_XDECREF(t->nodes[i].atom);
+    }
+    PyMem_Free(t->nodes);
+    PyMem_Free(t->kids);
+    PyMem_Free(t);
+}
+
+static void
+tree_capsule_free(PyObject *capsule)
+{
+    tree_free((Tree *)PyCapsule_GetPointer(capsule, TREE_CAPSULE));
+}
+
+PyDoc_STRVAR(compile_tree_doc,
+"compile_tree(nodes) -> capsule\n\n"
+"The C form of a pattern tree for parse_match.  `nodes` lists the nodes with the\n"
+"root first, each as (kind, value, min, max, children): kind 0 atom (value: the\n"
+"atom index), 1 sequence, 2 alternation, 3 repetition (max -1: unbounded), 4\n"
+"capture (value: its name); children are indices into `nodes`.");
+
+static PyObject *
+compile_tree(PyObject *self, PyObject *args)
+{
+    PyObject *nodes;
+    if (!PyArg_ParseTuple(args, "O!", &PyTuple_Type, &nodes))
+        return NULL;
+    Py_ssize_t n = PyTuple_GET_SIZE(nodes);
+    if (n == 0) {
+        PyErr_SetString(PyExc_ValueError, "empty tree");
+        return NULL;
+    }
+    Tree *t = PyMem_Calloc(1, sizeof(Tree));
+    if (t == NULL)
+        return PyErr_NoMemory();
+    Py_ssize_t n_kids = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *row = PyTuple_GET_ITEM(nodes, i);
+        if (!PyTuple_Check(row) || PyTuple_GET_SIZE(row) != 5 ||
+                !PyTuple_Check(PyTuple_GET_ITEM(row, 4))) {
+            PyErr_SetString(PyExc_TypeError, "tree node must be (kind, value, min, max, kids)");
+            goto fail;
+        }
+        n_kids += PyTuple_GET_SIZE(PyTuple_GET_ITEM(row, 4));
+    }
+    t->nodes = PyMem_Calloc(n, sizeof(TNode));
+    t->kids = PyMem_Calloc(n_kids + 1, sizeof(Py_ssize_t));
+    if (t->nodes == NULL || t->kids == NULL) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    t->n_nodes = n;
+    t->n_kids = n_kids;
+    Py_ssize_t k = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *row = PyTuple_GET_ITEM(nodes, i);
+        TNode *nd = &t->nodes[i];
+        long kind = PyLong_AsLong(PyTuple_GET_ITEM(row, 0));
+        nd->min = PyLong_AsSsize_t(PyTuple_GET_ITEM(row, 2));
+        nd->max = PyLong_AsSsize_t(PyTuple_GET_ITEM(row, 3));
+        if (PyErr_Occurred())
+            goto fail;
+        if (kind < N_ATOM || kind > N_CAP || nd->min < 0 || nd->max < -1) {
+            PyErr_SetString(PyExc_ValueError, "bad tree node");
+            goto fail;
+        }
+        nd->kind = (int)kind;
+        nd->atom = Py_NewRef(PyTuple_GET_ITEM(row, 1));
+        PyObject *kids = PyTuple_GET_ITEM(row, 4);
+        nd->first = k;
+        nd->count = PyTuple_GET_SIZE(kids);
+        int want = kind == N_ATOM ? 0 : (kind == N_REP || kind == N_CAP) ? 1 : -1;
+        if ((want >= 0 && nd->count != want)) {
+            PyErr_SetString(PyExc_ValueError, "wrong number of children");
+            goto fail;
+        }
+        for (Py_ssize_t c = 0; c < nd->count; c++, k++) {
+            Py_ssize_t kid = PyLong_AsSsize_t(PyTuple_GET_ITEM(kids, c));
+            if (kid <= i || kid >= n) {   /* children come after their parent: no cycles */
+                if (!PyErr_Occurred())
+                    PyErr_SetString(PyExc_ValueError, "child index out of range");
+                goto fail;
+            }
+            t->kids[k] = kid;
+        }
+    }
+    PyObject *capsule = PyCapsule_New(t, TREE_CAPSULE, tree_capsule_free);
+    if (capsule == NULL)
+        goto fail;
+    return capsule;
+fail:
+    tree_free(t);
+    return NULL;
+}
+
+enum { K_END, K_SEQ, K_CAP, K_REP };
+
+typedef struct Cont {
+    int kind;
+    Py_ssize_t node, aux, count;
+    const struct Cont *next;
+} Cont;
+
+typedef struct {
+    PyObject *atom, *payload;  /* borrowed: alive while the search runs */
+    Py_ssize_t start, end;
+} Piece;
+
+typedef struct {
+    PyObject *name;
+    Py_ssize_t start, end;
+} Capture;
+
+#define PARSE_MAX_DEPTH 1000    /* p_run frames: well under a thread's C stack */
+#define PARSE_ABORT 2         /* step limit or depth: the caller runs the Python search */
+
+typedef struct {
+    const Tree *tree;
+    ViewRef v;
+    Py_ssize_t end, steps, limit, depth;
+    Piece *pieces;
+    Py_ssize_t n_pieces, cap_pieces;
+    Capture *caps;
+    Py_ssize_t n_caps, cap_caps;
+    PyObject *held;           /* list keeping owned occurrence sequences alive */
+} Parser;
+
+static int p_run(Parser *p, Py_ssize_t node, Py_ssize_t i, const Cont *k);
+
+/* Go on from position i with continuation k: 1 found, 0 not, -1 error, 2 abort. */
+static int
+p_cont(Parser *p, Py_ssize_t i, const Cont *k)
+{
+    const TNode *nd;
+    switch (k->kind) {
+    case K_END:
+        return i == p->end;
+    case K_SEQ:
+        nd = &p->tree->nodes[k->node];
+        if (k->aux == nd->count)
+            return p_cont(p, i, k->next);
+        {
+            Cont c = {K_SEQ, k->node, k->aux + 1, 0, k->next};
+            return p_run(p, p->tree->kids[nd->first + k->aux], i, &c);
+        }
+    case K_CAP:
+        p->caps[k->aux].end = i;
+        return p_cont(p, i, k->next);
+    default: {   /* K_REP: one more repetition of k->node ended at i, from k->aux */
+        nd = &p->tree->nodes[k->node];
+        if (i == k->aux && k->count >= nd->min)
+            return 0;   /* an empty repetition is only needed to reach the minimum */
+        Py_ssize_t count = k->count + 1;
+        if (nd->max < 0 || count < nd->max) {
+            Cont c = {K_REP, k->node, i, count, k->next};
+            int r = p_run(p, p->tree->kids[nd->first], i, &c);
+            if (r != 0)
+                return r;
+        }
+        return count >= nd->min ? p_cont(p, i, k->next) : 0;
+    }
+    }
+}
+
+static int
+p_run(Parser *p, Py_ssize_t node, Py_ssize_t i, const Cont *k)
+{
+    if (++p->steps > p->limit || p->depth >= PARSE_MAX_DEPTH)
+        return PARSE_ABORT;
+    const TNode *nd = &p->tree->nodes[node];
+    int r = 0;
+    p->depth++;
+    switch (nd->kind) {
+    case N_ATOM: {
+        PyObject *pos_obj = PyLong_FromSsize_t(i);
+        if (pos_obj == NULL) {
+            r = -1;
+            break;
+        }
+        int err = 0;
+        PyObject *seq = get_occ(p->v.table, p->v.special, p->v.occ_fn, p->v.view,
+                                p->v.atoms, nd->atom, pos_obj, &err);
+        Py_DECREF(pos_obj);
+        if (seq == NULL) {
+            r = err ? -1 : 0;
+            break;
+        }
+        /* the sequence is kept until the search ends: its payloads are in pieces */
+        if (PyList_Append(p->held, seq) < 0) {
+            Py_DECREF(seq);
+            r = -1;
+            break;
+        }
+        Py_DECREF(seq);
+        for (Py_ssize_t x = 0; x < PySequence_Fast_GET_SIZE(seq) && r == 0; x++) {
+            PyObject *o = PySequence_Fast_GET_ITEM(seq, x);
+            Py_ssize_t j = occ_end(o, i, p->v.n_tokens);
+            if (j < 0) {
+                r = -1;
+                break;
+            }
+            if (j > p->end)
+                continue;
+            if (p->n_pieces == p->cap_pieces) {
+                Py_ssize_t grown = p->cap_pieces * 2 + 16;
+                Piece *np = PyMem_Realloc(p->pieces, grown * sizeof(Piece));
+                if (np == NULL) {
+                    PyErr_NoMemory();
+                    r = -1;
+                    break;
+                }
+                p->pieces = np;
+                p->cap_pieces = grown;
+            }
+            Piece *pc = &p->pieces[p->n_pieces++];
+            pc->atom = nd->atom;
+            pc->payload = PyTuple_GET_ITEM(o, 1);
+            pc->start = i;
+            pc->end = j;
+            r = p_cont(p, j, k);
+            if (r == 0)
+                p->n_pieces--;
+        }
+        break;
+    }
+    case N_CAP: {
+        if (p->n_caps == p->cap_caps) {
+            Py_ssize_t grown = p->cap_caps * 2 + 8;
+            Capture *nc = PyMem_Realloc(p->caps, grown * sizeof(Capture));
+            if (nc == NULL) {
+                PyErr_NoMemory();
+                r = -1;
+                break;
+            }
+            p->caps = nc;
+            p->cap_caps = grown;
+        }
+        Py_ssize_t slot = p->n_caps++;
+        p->caps[slot].name = nd->atom;
+        p->caps[slot].start = i;
+        p->caps[slot].end = i;
+        Cont c = {K_CAP, node, slot, 0, k};
+        r = p_run(p, p->tree->kids[nd->first], i, &c);
+        if (r == 0)
+            p->n_caps = slot;
+        break;
+    }
+    case N_ALT:
+        for (Py_ssize_t o = 0; o < nd->count && r == 0; o++)
+            r = p_run(p, p->tree->kids[nd->first + o], i, k);
+        break;
+    case N_SEQ:
+        if (nd->count == 0)
+            r = p_cont(p, i, k);
+        else {
+            Cont c = {K_SEQ, node, 1, 0, k};
+            r = p_run(p, p->tree->kids[nd->first], i, &c);
+        }
+        break;
+    default:   /* N_REP, from its first repetition */
+        if (nd->max != 0) {
+            Cont c = {K_REP, node, i, 0, k};
+            r = p_run(p, p->tree->kids[nd->first], i, &c);
+        }
+        if (r == 0 && nd->min == 0)
+            r = p_cont(p, i, k);
+        break;
+    }
+    p->depth--;
+    return r;
+}
+
+PyDoc_STRVAR(parse_match_doc,
+"parse_match(tree, table, special, occurrences, view, atoms, start, end, n_tokens,\n"
+"            step_limit) -> (pieces, captures) | None | False\n\n"
+"iedsl.patterns.parse_match over a compile_tree capsule: the pieces and captures\n"
+"of the first parse ending at `end`, None when there is none, False when the\n"
+"search gave up (step limit or depth) and the Python search must decide.");
+
+static PyObject *
+parse_match(PyObject *self, PyObject *args)
+{
+    PyObject *capsule;
+    Parser p;
+    memset(&p, 0, sizeof(p));
+    Py_ssize_t start;
+    if (!PyArg_ParseTuple(args, "OO!OOOOnnnn", &capsule, &PyDict_Type, &p.v.table,
+                          &p.v.special, &p.v.occ_fn, &p.v.view, &p.v.atoms, &start, &p.end,
+                          &p.v.n_tokens, &p.limit))
+        return NULL;
+    p.tree = PyCapsule_GetPointer(capsule, TREE_CAPSULE);
+    if (p.tree == NULL)
+        return NULL;
+    if (start < 0 || p.end < start || p.v.n_tokens < p.end) {
+        PyErr_SetString(PyExc_ValueError, "span out of range");
+        return NULL;
+    }
+    p.held = PyList_New(0);
+    if (p.held == NULL)
+        return NULL;
+    Cont done = {K_END, 0, 0, 0, NULL};
+    int r = p_run(&p, 0, start, &done);
+    PyObject *out = NULL;
+    if (r == 1) {
+        PyObject *pieces = PyTuple_New(p.n_pieces);
+        PyObject *caps = pieces == NULL ? NULL : PyTuple_New(p.n_caps);
+        if (caps != NULL) {
+            for (Py_ssize_t x = 0; x < p.n_pieces; x++) {
+                Piece *pc = &p.pieces[x];
+                PyObject *t = Py_BuildValue("(OnnO)", pc->atom, pc->start, pc->end,
+                                            pc->payload);
+                if (t == NULL)
+                    goto built;
+                PyTuple_SET_ITEM(pieces, x, t);
+            }
+            for (Py_ssize_t x = 0; x < p.n_caps; x++) {
+                Capture *c = &p.caps[x];
+                PyObject *t = Py_BuildValue("(Onn)", c->name, c->start, c->end);
+                if (t == NULL)
+                    goto built;
+                PyTuple_SET_ITEM(caps, x, t);
+            }
+            out = PyTuple_Pack(2, pieces, caps);
+        }
+    built:
+        Py_XDECREF(pieces);
+        Py_XDECREF(caps);
+    }
+    else if (r == 0)
+        out = Py_NewRef(Py_None);
+    else if (r == PARSE_ABORT)
+        out = Py_NewRef(Py_False);
+    Py_DECREF(p.held);
+    PyMem_Free(p.pieces);
+    PyMem_Free(p.caps);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"compile_nfa", compile_nfa, METH_VARARGS, compile_nfa_doc},
     {"longest_at", longest_at, METH_VARARGS, longest_at_doc},
+    {"find_all", find_all, METH_VARARGS, find_all_doc},
+    {"compile_tree", compile_tree, METH_VARARGS, compile_tree_doc},
+    {"parse_match", parse_match, METH_VARARGS, parse_match_doc},
     {"chain_mentions", chain_mentions, METH_VARARGS, chain_mentions_doc},
     {"lexicon_hits", lexicon_hits, METH_VARARGS, lexicon_hits_doc},
     {"scan_hits", scan_hits, METH_VARARGS, scan_hits_doc},

@@ -115,7 +115,8 @@ def fill_rule(ctx: SentenceContext, rule: RuleDef, event: EventDef, ts: int, te:
               trig_attrs: dict[str, Any], trace: Trace | None = None) -> Frame | None:
     used: list[tuple[int, int]] = [(ts, te)]
     taken: dict[str, list[Candidate]] = {r.name: [] for r in event.roles}
-    for clause in rule.clauses:
+    # traced, every clause is tried, so that explain can say why each took nothing
+    for clause in rule.clauses if trace is not None else ctx.live_clauses(rule):
         got = taken[clause.role]
         if got and not clause.repeats:
             continue

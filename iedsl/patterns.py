@@ -270,27 +270,65 @@ def longest_at(p: CompiledPattern, view: View, atoms: Sequence[AtomDef], start: 
     """
     if native is None:
         return longest_at_python(p, view, atoms, start)
-    entry = _NATIVE_NFAS.get(id(p.nfa))
+    entry = _NATIVE.get(id(p))
     if entry is None:
-        entry = _native_nfa(p.nfa)
+        entry = _native_form(p)
     return native.longest_at(entry[1], view.table, view.special, occurrences, view, atoms,
                              start, view.n_tokens)
 
 
-#: id(NFA) -> (NFA, its C form); the NFA is held so that its id stays its own.
-_NATIVE_NFAS: dict[int, tuple[NFA, Any]] = {}
-_NATIVE_NFAS_MAX = 20_000
+#: id(pattern or tree) -> (it, its C form, the pattern's first atoms as a tuple); the
+#: object is held so that its id stays its own.  Programs stay picklable: the C forms
+#: live here, made once per process, never in a Program.
+_NATIVE: dict[int, tuple[Any, Any, tuple[int, ...]]] = {}
+_NATIVE_MAX = 40_000
 
 
-def _native_nfa(nfa: NFA) -> tuple[NFA, Any]:
-    """The C form of ``nfa``, made once per NFA (programs stay picklable: the C
-    forms live here, not in them)."""
+def _native_form(p: CompiledPattern) -> tuple[Any, Any, tuple[int, ...]]:
+    """The C form of ``p``'s NFA and its FIRST atoms, made once per pattern."""
     assert native is not None
-    if len(_NATIVE_NFAS) >= _NATIVE_NFAS_MAX:   # many programs in one process
-        _NATIVE_NFAS.clear()
-    entry = _NATIVE_NFAS[id(nfa)] = (nfa, native.compile_nfa(
-        nfa.trans, nfa.closure, nfa.start, nfa.accept))
+    if len(_NATIVE) >= _NATIVE_MAX:   # many programs in one process
+        _NATIVE.clear()
+    nfa = p.nfa
+    entry = _NATIVE[id(p)] = (p, native.compile_nfa(nfa.trans, nfa.closure, nfa.start,
+                                                    nfa.accept), tuple(sorted(p.first)))
     return entry
+
+
+def _native_tree(tree: Node) -> Any:
+    """The C form of a pattern tree for :func:`parse_match`, made once per tree."""
+    assert native is not None
+    rows: list[tuple[int, Any, int, int, tuple[int, ...]]] = []
+    _tree_rows(tree, rows)
+    if len(_NATIVE) >= _NATIVE_MAX:
+        _NATIVE.clear()
+    capsule = native.compile_tree(tuple(rows))
+    _NATIVE[id(tree)] = (tree, capsule, ())
+    return capsule
+
+
+def _tree_rows(node: Node, rows: list[tuple[int, Any, int, int, tuple[int, ...]]]) -> int:
+    """Append ``node`` and its descendants to ``rows``, parents first, each as
+    ``(kind, value, min, max, children)`` (see ``compile_tree`` in the C file); return
+    its index.  (A function, not a closure: a recursive closure is a reference cycle.)"""
+    at = len(rows)
+    rows.append((0, None, 0, 0, ()))
+    if isinstance(node, Atom):
+        rows[at] = (0, node.index, 0, 0, ())
+        return at
+    if isinstance(node, Seq):
+        kind, value, lo, hi, kids = 1, None, 0, 0, node.items
+    elif isinstance(node, Alt):
+        kind, value, lo, hi, kids = 2, None, 0, 0, node.options
+    elif isinstance(node, Rep):
+        kind, value, lo, hi = 3, None, node.min, -1 if node.max is None else node.max
+        kids = (node.item,)
+    elif isinstance(node, Cap):
+        kind, value, lo, hi, kids = 4, node.name, 0, 0, (node.item,)
+    else:  # pragma: no cover
+        raise TypeError(node)
+    rows[at] = (kind, value, lo, hi, tuple(_tree_rows(k, rows) for k in kids))
+    return at
 
 
 def longest_at_python(p: CompiledPattern, view: View, atoms: Sequence[AtomDef], start: int
@@ -411,6 +449,19 @@ def find_all(p: CompiledPattern, view: View, atoms: Sequence[AtomDef]) -> list[t
     for need in p.required:
         if need.isdisjoint(table):
             return []
+    if native is not None:
+        entry = _NATIVE.get(id(p))
+        if entry is None:
+            entry = _native_form(p)
+        return native.find_all(entry[1], entry[2], p.first_anywhere, table, view.special,
+                               occurrences, view, atoms, view.n_tokens)
+    return find_all_python(p, view, atoms)
+
+
+def find_all_python(p: CompiledPattern, view: View, atoms: Sequence[AtomDef]
+                    ) -> list[tuple[int, int]]:
+    """:func:`find_all` after its prefilters, in Python: each candidate start tried
+    with :func:`longest_at`, skipping those inside the previous match."""
     out = []
     last = 0
     for s in candidate_starts(p, view, atoms):
@@ -440,6 +491,12 @@ class Parse(NamedTuple):
     captures: tuple[tuple[str, int, int], ...]          # (name, start, end) token ranges
 
 
+#: A match longer than this (in tokens) is not parsed: its mention or argument gets
+#: no id, attributes or captures.  The search recurses once or twice per atom
+#: occurrence, and Python's recursion limit is near a thousand frames.
+PARSE_MAX_TOKENS = 400
+
+
 def parse_match(tree: Node, view: View, atoms: Sequence[AtomDef], start: int, end: int,
                 *, step_limit: int = 20000) -> Parse:
     """The canonical parse of a match already known to span ``[start, end)``.
@@ -452,6 +509,25 @@ def parse_match(tree: Node, view: View, atoms: Sequence[AtomDef], start: int, en
         for j, payload in occurrences(view, atoms, tree.index, start):
             if j == end:
                 return Parse(((tree.index, start, end, payload),), ())
+    if end - start > PARSE_MAX_TOKENS:
+        return Parse((), ())
+    if native is not None:
+        entry = _NATIVE.get(id(tree))
+        found = native.parse_match(entry[1] if entry is not None else _native_tree(tree),
+                                   view.table, view.special, occurrences, view, atoms,
+                                   start, end, view.n_tokens, step_limit)
+        if found is None:
+            return Parse((), ())
+        if found is not False:
+            return Parse(*found)
+        # False: the C search gave up (step limit or depth); the Python one decides
+    return parse_match_python(tree, view, atoms, start, end, step_limit=step_limit)
+
+
+def parse_match_python(tree: Node, view: View, atoms: Sequence[AtomDef], start: int,
+                       end: int, *, step_limit: int = 20000) -> Parse:
+    """:func:`parse_match` in Python: nested generators enumerate the parses in
+    order; the C version runs the same search with explicit continuations."""
     for j, pieces, caps in _Parser(view, atoms, end, step_limit).go(tree, start):
         if j == end:
             return Parse(tuple(pieces), tuple(caps))

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from .extensions import get_normalizer
 from .patterns import AtomDef, CompiledPattern, Parse, View, find_all, matches_at, parse_match
-from .program import Program
+from .program import ClauseDef, Program, RuleDef
 from .results import Mention
 from .scan import Hit
 from .source import Span
@@ -65,6 +65,7 @@ class SentenceContext:
         self._clauses: list[int] | None = None
         self._index: dict[int, Any] = {}
         self._via: dict[int, tuple[dict[int, int], dict[int, int]]] = {}
+        self._live: dict[int, tuple[ClauseDef, ...]] = {}
         self._label_atoms = program.label_atoms
 
     # ------------------------------------------------------------- coordinates
@@ -144,6 +145,22 @@ class SentenceContext:
         if found is None:
             spans = self.matches(pattern)
             found = self._via[key] = ({e: s for s, e in spans}, {s: e for s, e in spans})
+        return found
+
+    def live_clauses(self, rule: RuleDef) -> tuple[ClauseDef, ...]:
+        """The clauses of ``rule`` that can take an argument anywhere in this sentence.
+
+        A clause whose filler has no match here, or whose via pattern has none, takes
+        nothing for any trigger; most of a rule's fallback clauses are such, so they
+        are dropped once per sentence rather than tried once per trigger.  Call after
+        the entities have run (their caches are cleared label by label).
+        """
+        found = self._live.get(rule.index)
+        if found is None:
+            found = self._live[rule.index] = tuple(
+                c for c in rule.clauses
+                if self.candidate_index(c.filler)[0]
+                and (c.via is None or self.via_index(c.via)[0]))
         return found
 
     # ------------------------------------------------------------- entities

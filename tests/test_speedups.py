@@ -20,6 +20,7 @@ import iedsl
 import iedsl.lexicon as lexicon_module
 import iedsl.patterns as patterns_module
 from iedsl import fold, speedups
+from iedsl.engine import iter_sentences
 from iedsl.text import is_word_char
 
 needs_native = pytest.mark.skipif(speedups.native is None, reason="C speed-ups not built")
@@ -140,6 +141,67 @@ def test_native_nfa_on_a_long_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
         assert engine.mentions(text) == got
 
 
+@needs_native
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(rules=rule_sets(), text=texts(), limit=st.sampled_from([3, 8, 20, 20000]))
+def test_native_find_all_and_parse_equal_python(rules: str, text: str, limit: int) -> None:
+    """Every pattern of a rule set in every sentence: the C find_all finds the
+    Python one's matches, and the C parse of each is the Python parse, also when a
+    small step limit makes the C search give up and hand over."""
+    engine = iedsl.Engine.from_string(rules)
+    program = engine.program
+    _, _, _, contexts = iter_sentences(program, text, all_sentences=True)
+    for ctx in contexts:
+        view = ctx.view
+        for p in program.patterns:
+            found = patterns_module.find_all(p, view, program.atoms)
+            if p.alternatives is None and not (not p.first_anywhere
+                                               and p.first.isdisjoint(view.table)):
+                assert found == patterns_module.find_all_python(p, view, program.atoms)
+            for ts, te in found:
+                got = patterns_module.parse_match(p.tree, view, program.atoms, ts, te,
+                                                  step_limit=limit)
+                want = patterns_module.parse_match_python(p.tree, view, program.atoms, ts,
+                                                          te, step_limit=limit)
+                assert got == want
+
+
+@needs_native
+def test_native_parse_hands_deep_searches_to_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deeper than the C search goes (two hundred repetitions of a nested
+    alternation): the Python search parses it, to the same result."""
+    engine = iedsl.Engine.from_string(
+        'lexicon L { "b" -> B1 "c" -> C1 }\n'
+        'entity X = "a" (head: ((((((@L | "c") ((@L)?))) | "z") | "y"))+) "d"')
+    text = "a " + "b c " * 199 + "d"
+    handed: list[int] = []
+    python_parse = patterns_module.parse_match_python
+
+    def counted(*args: object, **kwargs: object) -> object:
+        handed.append(1)
+        return python_parse(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(patterns_module, "parse_match_python", counted)
+    got = engine.mentions(text)
+    assert handed   # the C search gave up on this one
+    with monkeypatch.context() as m:
+        m.setattr(patterns_module, "native", None)
+        assert engine.mentions(text) == got
+    assert len(got) == 1 and got[0].text == text
+
+
+def test_matches_longer_than_the_parse_limit_are_not_parsed() -> None:
+    """A match of thousands of tokens is found whole; it carries no id (the parse,
+    which would recurse per token, is not attempted), and nothing crashes."""
+    engine = iedsl.Engine.from_string('lexicon L { "b" -> B1 }\n'
+                                      'entity X = (head: @L) | "a" (head: ("b" | "c")+) "d"')
+    text = "a " + "b c " * 1500 + "d b"
+    got = engine.mentions(text)
+    assert [(m.text[:3], m.id) for m in got] == [("a b", None), ("b", "B1")]
+    assert got[0].end - got[0].start == len("a " + "b c " * 1500 + "d")
+
+
 TERM_ALPHABET = [*"aZΣσİIıßẞé\u0301’'-–— \t.\x00"]
 
 
@@ -189,6 +251,23 @@ def test_native_loops_reject_malformed_input_without_crashing() -> None:
         lambda: c.longest_at(c.compile_nfa((((0, 1),), ()), (frozenset({0}), frozenset({1})),
                                            {0}, 1),
                              {0: {0: [(5, None)]}}, frozenset(), None, None, (), 0, 2),
+        lambda: c.find_all(c.compile_nfa((((0, 1),), ()), (frozenset({0}), frozenset({1})),
+                                         {0}, 1),
+                           (0,), False, {0: {0: [(5, None)]}}, frozenset(), None, None, (), 2),
+        lambda: c.find_all(c.compile_nfa((((0, 1),), ()), (frozenset({0}), frozenset({1})),
+                                         {0}, 1),
+                           (0,), False, {0: {"x": [(1, None)]}}, frozenset(), None, None, (), 2),
+        lambda: c.compile_tree(()),
+        lambda: c.compile_tree(((1, None, 0, 0, (0,)),)),          # a child that is itself
+        lambda: c.compile_tree(((3, None, 0, 0, (1, 2)), (0, 0, 0, 0, ()),
+                                (0, 0, 0, 0, ()))),                # a repetition of two
+        lambda: c.compile_tree(((9, None, 0, 0, ()),)),
+        lambda: c.parse_match(c.compile_tree(((0, 0, 0, 0, ()),)), {0: {0: [(7, None)]}},
+                              frozenset(), None, None, (), 0, 1, 2, 100),
+        lambda: c.parse_match(c.compile_tree(((0, 0, 0, 0, ()),)), {0: {0: [(1,)]}},
+                              frozenset(), None, None, (), 0, 1, 2, 100),
+        lambda: c.parse_match(c.compile_tree(((0, 0, 0, 0, ()),)), {}, frozenset(), None,
+                              None, (), 0, 5, 2, 100),
     ]
     for call in calls:
         with pytest.raises((TypeError, ValueError, IndexError)):
