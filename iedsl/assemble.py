@@ -38,7 +38,7 @@ from .sentence import Candidate, SentenceContext, piece_info
 
 #: Tokens that may join coordinated arguments; at least one must be a conjunction.
 CONJUNCTIONS = frozenset({",", "and", "or", "&", "/"})
-COORD_FILLERS = frozenset({"the", "its", "his", "her", "their", "both"})
+COORD_FILLERS = frozenset({"the", "a", "an", "its", "his", "her", "their", "both"})
 
 Trace = Callable[[dict[str, Any]], None]
 

@@ -327,7 +327,7 @@ class _Sentence:
             return [self.text[self.toks[i][0]:self.toks[i][1]].lower() for i in range(lo, hi)]
 
         joiners = {",", "and", "or", "&", "/"}
-        fillers = {"the", "its", "his", "her", "their", "both"}
+        fillers = {"the", "a", "an", "its", "his", "her", "their", "both"}
         out = list(chosen)
         for a, b, _ in chosen:
             after = a >= te
