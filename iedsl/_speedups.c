@@ -824,25 +824,31 @@ cmp_ssize(const void *a, const void *b)
 }
 
 PyDoc_STRVAR(find_all_doc,
-"find_all(nfa, first, anywhere, table, special, occurrences, view, atoms, n_tokens)\n"
-"    -> list[tuple[int, int]]\n\n"
+"find_all(nfa, first, anywhere, shift, table, special, occurrences, view, atoms,\n"
+"         n_tokens) -> list[tuple[int, int]]\n\n"
 "The leftmost-longest, non-overlapping matches of iedsl.patterns.find_all (after\n"
-"its prefilters): candidate starts are the positions where an atom of `first`\n"
-"occurs (every position when `anywhere`), each tried with longest_at.");
+"its prefilters): candidate starts are the positions `shift` tokens before those\n"
+"where an atom of `first` occurs (every position when `anywhere`), each tried\n"
+"with longest_at.");
 
 static PyObject *
 find_all(PyObject *self, PyObject *args)
 {
     PyObject *capsule, *first;
     int anywhere;
+    Py_ssize_t shift;
     ViewRef v;
-    if (!PyArg_ParseTuple(args, "OO!pO!OOOOn", &capsule, &PyTuple_Type, &first, &anywhere,
-                          &PyDict_Type, &v.table, &v.special, &v.occ_fn, &v.view, &v.atoms,
-                          &v.n_tokens))
+    if (!PyArg_ParseTuple(args, "OO!pnO!OOOOn", &capsule, &PyTuple_Type, &first, &anywhere,
+                          &shift, &PyDict_Type, &v.table, &v.special, &v.occ_fn, &v.view,
+                          &v.atoms, &v.n_tokens))
         return NULL;
     Nfa *nfa = PyCapsule_GetPointer(capsule, NFA_CAPSULE);
-    if (nfa == NULL || v.n_tokens < 0)
+    if (nfa == NULL)
         return NULL;
+    if (v.n_tokens < 0 || shift < 0) {
+        PyErr_SetString(PyExc_ValueError, "negative token count or shift");
+        return NULL;
+    }
     Py_ssize_t n = 0, cap = 0;
     Py_ssize_t *starts = NULL;
     if (anywhere) {
@@ -881,7 +887,8 @@ find_all(PyObject *self, PyObject *args)
                 Py_ssize_t s = PyLong_AsSsize_t(key);
                 if (s == -1 && PyErr_Occurred())
                     goto fail;
-                starts[n++] = s;
+                if (s >= shift)
+                    starts[n++] = s - shift;
             }
         }
         if (n > 1)

@@ -37,6 +37,7 @@ from .patterns import (
     alternatives_of,
     compile_nfa,
     first_atoms,
+    lead_anchor,
     required_atoms,
 )
 from .program import (
@@ -275,9 +276,11 @@ class _Compiler:
             return len(self.patterns) - 1
         first = first_atoms(tree)
         index = len(self.patterns)
+        lead, anchor = lead_anchor(tree, self.atoms)
         self.patterns.append(CompiledPattern(
             tree, compile_nfa(tree), first, text,
             first_anywhere=any(self.atoms[a].kind in ("any", "not") for a in first),
+            lead=lead, anchor=anchor,
             alternatives=alternatives_of(tree, self.atoms),
             required=required_atoms(tree, self.atoms), shared=index))
         self.pattern_by_tree[tree] = index

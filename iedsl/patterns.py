@@ -93,6 +93,10 @@ class CompiledPattern:
     first: frozenset[int]       # atoms that can begin a match
     text: str                   # source text of the pattern
     first_anywhere: bool = False            # FIRST holds `_` or a negation
+    # A pattern that opens with `lead` one-token wildcards (`_`, `!x`) starts `lead`
+    # tokens before an occurrence of an atom of `anchor` (lead 0: no such shape).
+    lead: int = 0
+    anchor: frozenset[int] = frozenset()
     alternatives: tuple[int, ...] | None = None  # set when the pattern is atoms | atoms
     required: tuple[frozenset[int], ...] = ()  # each: one of its atoms is in every match
     shared: int = -1            # index of the first pattern with this tree (cache key)
@@ -230,34 +234,66 @@ def compile_nfa(tree: Node) -> NFA:
 
 def first_atoms(tree: Node) -> frozenset[int]:
     """Atoms that can begin a non-empty match."""
+    return _first(tree)[0]
 
-    def first(node: Node) -> tuple[frozenset[int], bool]:   # (atoms, can be empty)
-        if isinstance(node, Atom):
-            return frozenset({node.index}), False
-        if isinstance(node, Cap):
-            return first(node.item)
-        if isinstance(node, Alt):
-            atoms: frozenset[int] = frozenset()
-            empty = False
-            for opt in node.options:
-                a, e = first(opt)
-                atoms |= a
-                empty |= e
-            return atoms, empty
-        if isinstance(node, Seq):
-            atoms = frozenset()
-            for item in node.items:
-                a, e = first(item)
-                atoms |= a
-                if not e:
-                    return atoms, False
-            return atoms, True
-        if isinstance(node, Rep):
-            a, e = first(node.item)
-            return a, e or node.min == 0
-        raise TypeError(node)  # pragma: no cover
 
-    return first(tree)[0]
+def _first(node: Node) -> tuple[frozenset[int], bool]:
+    """The atoms that can begin a match of ``node``, and whether it can be empty."""
+    if isinstance(node, Atom):
+        return frozenset({node.index}), False
+    if isinstance(node, Cap):
+        return _first(node.item)
+    if isinstance(node, Alt):
+        atoms: frozenset[int] = frozenset()
+        empty = False
+        for opt in node.options:
+            a, e = _first(opt)
+            atoms |= a
+            empty |= e
+        return atoms, empty
+    if isinstance(node, Seq):
+        atoms = frozenset()
+        for item in node.items:
+            a, e = _first(item)
+            atoms |= a
+            if not e:
+                return atoms, False
+        return atoms, True
+    if isinstance(node, Rep):
+        a, e = _first(node.item)
+        return a, e or node.min == 0
+    raise TypeError(node)  # pragma: no cover
+
+
+def lead_anchor(tree: Node, atoms: Sequence[AtomDef]) -> tuple[int, frozenset[int]]:
+    """``(lead, anchor)`` for a pattern that opens with ``lead`` one-token wildcards
+    (`_` or a negation) followed by a part that cannot be empty and begins with
+    scanned atoms only (``anchor``); ``(0, frozenset())`` for any other shape.
+
+    Such a pattern ("not after a participle: ``!@PARTICIPLE "in"``") can start at
+    any token, yet each match starts exactly ``lead`` tokens before an occurrence of
+    an anchor atom, since a wildcard always takes one token.  Trying only those
+    starts keeps it as cheap as a pattern that opens with a word.
+    """
+    node = tree
+    while isinstance(node, Cap):
+        node = node.item
+    items = node.items if isinstance(node, Seq) else (node,)
+    lead = 0
+    for k, item in enumerate(items):
+        inner = item
+        while isinstance(inner, Cap):
+            inner = inner.item
+        if isinstance(inner, Atom) and atoms[inner.index].kind in ("any", "not"):
+            lead += 1
+            continue
+        if lead == 0:
+            break
+        anchor, empty = _first(Seq(items[k:]))
+        if empty or not anchor or any(atoms[a].kind in ("any", "not") for a in anchor):
+            break
+        return lead, anchor
+    return 0, frozenset()
 
 
 # ------------------------------------------------------------------ matching
@@ -285,13 +321,15 @@ _NATIVE_MAX = 40_000
 
 
 def _native_form(p: CompiledPattern) -> tuple[Any, Any, tuple[int, ...]]:
-    """The C form of ``p``'s NFA and its FIRST atoms, made once per pattern."""
+    """The C form of ``p``'s NFA and the atoms its starts come from (FIRST, or the
+    anchor of a pattern with a lead), made once per pattern."""
     assert native is not None
     if len(_NATIVE) >= _NATIVE_MAX:   # many programs in one process
         _NATIVE.clear()
     nfa = p.nfa
+    starts_from = p.anchor if p.lead else p.first
     entry = _NATIVE[id(p)] = (p, native.compile_nfa(nfa.trans, nfa.closure, nfa.start,
-                                                    nfa.accept), tuple(sorted(p.first)))
+                                                    nfa.accept), tuple(sorted(starts_from)))
     return entry
 
 
@@ -368,6 +406,15 @@ def longest_at_python(p: CompiledPattern, view: View, atoms: Sequence[AtomDef], 
 
 
 def candidate_starts(p: CompiledPattern, view: View, atoms: Sequence[AtomDef]) -> list[int]:
+    if p.lead:
+        lead = p.lead
+        table = view.table
+        shifted: set[int] = set()
+        for a in p.anchor:
+            by_start = table.get(a)
+            if by_start:
+                shifted.update(s - lead for s in by_start if s >= lead)
+        return sorted(shifted)
     if p.first_anywhere:
         return list(range(view.n_tokens))
     table = view.table
@@ -444,7 +491,10 @@ def find_all(p: CompiledPattern, view: View, atoms: Sequence[AtomDef]) -> list[t
                 last = -neg_e
         return found
     table = view.table
-    if not p.first_anywhere and p.first.isdisjoint(table):
+    if p.lead:
+        if p.anchor.isdisjoint(table):
+            return []
+    elif not p.first_anywhere and p.first.isdisjoint(table):
         return []
     for need in p.required:
         if need.isdisjoint(table):
@@ -453,8 +503,8 @@ def find_all(p: CompiledPattern, view: View, atoms: Sequence[AtomDef]) -> list[t
         entry = _NATIVE.get(id(p))
         if entry is None:
             entry = _native_form(p)
-        return native.find_all(entry[1], entry[2], p.first_anywhere, table, view.special,
-                               occurrences, view, atoms, view.n_tokens)
+        return native.find_all(entry[1], entry[2], p.first_anywhere and not p.lead, p.lead,
+                               table, view.special, occurrences, view, atoms, view.n_tokens)
     return find_all_python(p, view, atoms)
 
 

@@ -147,3 +147,25 @@ def test_required_atom_sets_generalise_to_alternations() -> None:
     assert shown == [['"a"', '"b"'], ['"c"']]
     assert mentions('entity X = ("a" | "b" "d") _ "c" "e"?', "b d x c e a y c") == \
         ["b d x c e", "a y c"]
+
+
+def test_patterns_opening_with_wildcards_start_before_their_anchor() -> None:
+    """`!x "in"` and `_ _ "b"` are tried only `lead` tokens before an anchor atom; a
+    pattern whose rest may be empty or open with a wildcard is tried everywhere."""
+    engine = iedsl.Engine.from_string(
+        'label A\nlabel B\nlabel C\nlabel D\n'
+        'entity A = !"based" "in" "Iraq"\n'
+        'entity B = _ _ "b"\n'
+        'entity C = _ "b"?\n'
+        'entity D = (head: !"x") ("b" | "c")')
+    pats = {e.label: engine.program.patterns[e.pattern] for e in engine.program.entities}
+    atoms = engine.program.atoms
+    kinds = {label: (p.lead, sorted(atoms[a].text for a in p.anchor)) for label, p in pats.items()}
+    assert kinds["A"][0] == 1 and kinds["B"][0] == 2 and kinds["D"][0] == 1
+    assert kinds["C"] == (0, [])
+    got = engine.mentions("troops based in Iraq and fighters in Iraq; a b b; x b y c")
+    # B starts two tokens before each "b" (the second "b" of "a b b" lies inside the
+    # first match); D one token before each "b"/"c" whose token before is not "x".
+    assert [(m.label, m.text) for m in got if m.label != "C"] == [
+        ("A", "fighters in Iraq"), ("B", "; a b"), ("D", "a b"), ("B", "; x b"), ("D", "y c")]
+    assert len([m for m in got if m.label == "C"]) == 15   # `_ "b"?`: 17 tokens, two pairs
