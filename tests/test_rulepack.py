@@ -84,24 +84,29 @@ def test_seed_scores_do_not_fall(metric: str, pin: float) -> None:
     assert value >= pin, f"{metric} fell to {value:.3f} (pinned at {pin})"
 
 
-# Held-out set 4 (tests/fixtures/heldout4: 8 documents written from EVENTS.md and the
-# seeds only, scored before it was used to fix rules: AC F1 0.77), pinned below what
-# the pack reaches now (TC F1 0.978, AC F1 0.899; docs/rulepack.md).
-HELDOUT4 = Path(__file__).parent / "fixtures" / "heldout4"
+# Held-out sets 4 and 5 (tests/fixtures/heldout4, heldout5: 8 documents each, written
+# from EVENTS.md and the seeds only, each scored before it was used to fix rules: AC
+# F1 0.77 and 0.80), pinned below what the pack reaches now (set 4: TC 0.989, AC
+# 0.911; set 5: TC 0.989, AC 0.858; docs/rulepack.md).
+FIXTURES = Path(__file__).parent / "fixtures"
+HELDOUT_PINS = {"heldout4": (0.96, 0.89, 0.94), "heldout5": (0.96, 0.84, 0.92)}
 
 
-def test_heldout_set_scores_do_not_fall() -> None:
-    gold = load_jsonl(HELDOUT4 / "gold.jsonl")
+@pytest.mark.parametrize("name", sorted(HELDOUT_PINS))
+def test_heldout_set_scores_do_not_fall(name: str) -> None:
+    folder = FIXTURES / name
+    gold = load_jsonl(folder / "gold.jsonl")
     preds = []
     for g in gold:
-        text = (HELDOUT4 / f"{g['doc']}.txt").read_text(encoding="utf-8")
+        text = (folder / f"{g['doc']}.txt").read_text(encoding="utf-8")
         result = engine().process(text, doc_id=g["doc"])
         _check_offsets(text, result)
         preds.append(result.to_dict())
     scores = evaluate(gold, preds).lenient
-    assert scores.tc.f1 >= 0.96, scores.tc.f1
-    assert scores.ac.f1 >= 0.88, scores.ac.f1
-    assert scores.ac.precision >= 0.94, scores.ac.precision
+    tc_f1, ac_f1, ac_p = HELDOUT_PINS[name]
+    assert scores.tc.f1 >= tc_f1, scores.tc.f1
+    assert scores.ac.f1 >= ac_f1, scores.ac.f1
+    assert scores.ac.precision >= ac_p, scores.ac.precision
 
 
 def test_every_seed_produces_frames() -> None:
