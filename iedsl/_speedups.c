@@ -1298,10 +1298,111 @@ parse_match(PyObject *self, PyObject *args)
     return out;
 }
 
+PyDoc_STRVAR(bucket_hits_doc,
+"bucket_hits(hits, starts, ends, gate) -> (buckets, gated)\n\n"
+"iedsl.engine.bucket_hits_python: each hit goes to the sentence it starts in (the\n"
+"last of `starts` at or before it) when it ends inside that sentence; `gated` lists,\n"
+"in increasing order, the sentences holding a hit whose atom is in `gate`.");
+
+static PyObject *
+bucket_hits(PyObject *self, PyObject *args)
+{
+    PyObject *hits, *starts_obj, *ends_obj, *gate;
+    if (!PyArg_ParseTuple(args, "O!O!O!O", &PyList_Type, &hits, &PyList_Type, &starts_obj,
+                          &PyList_Type, &ends_obj, &gate))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(starts_obj);
+    if (PyList_GET_SIZE(ends_obj) != n) {
+        PyErr_SetString(PyExc_ValueError, "starts and ends differ in length");
+        return NULL;
+    }
+    Py_ssize_t *starts = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t));
+    Py_ssize_t *ends = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t));
+    char *is_gated = PyMem_Calloc(n + 1, 1);
+    PyObject *buckets = PyList_New(n);
+    if (starts == NULL || ends == NULL || is_gated == NULL || buckets == NULL) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        starts[i] = PyLong_AsSsize_t(PyList_GET_ITEM(starts_obj, i));
+        ends[i] = PyLong_AsSsize_t(PyList_GET_ITEM(ends_obj, i));
+        if (PyErr_Occurred())
+            goto fail;
+        if (i > 0 && starts[i] < starts[i - 1]) {
+            PyErr_SetString(PyExc_ValueError, "sentence starts must be sorted");
+            goto fail;
+        }
+        PyObject *b = PyList_New(0);
+        if (b == NULL)
+            goto fail;
+        PyList_SET_ITEM(buckets, i, b);
+    }
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(hits); k++) {
+        PyObject *h = PyList_GET_ITEM(hits, k);
+        if (!PyTuple_Check(h) || PyTuple_GET_SIZE(h) < 3) {
+            PyErr_SetString(PyExc_TypeError, "a hit must be a tuple (start, end, atom, ...)");
+            goto fail;
+        }
+        Py_ssize_t hs = PyLong_AsSsize_t(PyTuple_GET_ITEM(h, 0));
+        Py_ssize_t he = PyLong_AsSsize_t(PyTuple_GET_ITEM(h, 1));
+        if (PyErr_Occurred())
+            goto fail;
+        /* bisect_right(starts, hs) - 1 */
+        Py_ssize_t lo = 0, hi = n;
+        while (lo < hi) {
+            Py_ssize_t mid = (lo + hi) / 2;
+            if (hs < starts[mid])
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        Py_ssize_t i = lo - 1;
+        if (i < 0 || he > ends[i])
+            continue;
+        if (PyList_Append(PyList_GET_ITEM(buckets, i), h) < 0)
+            goto fail;
+        if (!is_gated[i]) {
+            int in = PySequence_Contains(gate, PyTuple_GET_ITEM(h, 2));
+            if (in < 0)
+                goto fail;
+            is_gated[i] = (char)in;
+        }
+    }
+    PyObject *gated = PyList_New(0);
+    if (gated == NULL)
+        goto fail;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!is_gated[i])
+            continue;
+        PyObject *x = PyLong_FromSsize_t(i);
+        if (x == NULL || PyList_Append(gated, x) < 0) {
+            Py_XDECREF(x);
+            Py_DECREF(gated);
+            goto fail;
+        }
+        Py_DECREF(x);
+    }
+    PyMem_Free(starts);
+    PyMem_Free(ends);
+    PyMem_Free(is_gated);
+    PyObject *out = PyTuple_Pack(2, buckets, gated);
+    Py_DECREF(buckets);
+    Py_DECREF(gated);
+    return out;
+fail:
+    PyMem_Free(starts);
+    PyMem_Free(ends);
+    PyMem_Free(is_gated);
+    Py_XDECREF(buckets);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"compile_nfa", compile_nfa, METH_VARARGS, compile_nfa_doc},
     {"longest_at", longest_at, METH_VARARGS, longest_at_doc},
     {"find_all", find_all, METH_VARARGS, find_all_doc},
+    {"bucket_hits", bucket_hits, METH_VARARGS, bucket_hits_doc},
     {"compile_tree", compile_tree, METH_VARARGS, compile_tree_doc},
     {"parse_match", parse_match, METH_VARARGS, parse_match_doc},
     {"chain_mentions", chain_mentions, METH_VARARGS, chain_mentions_doc},

@@ -26,6 +26,7 @@ from .results import DocumentResult, Frame, Mention
 from .scan import DEFAULT_REGEX_TIMEOUT, Hit, scan_text
 from .sentence import SentenceContext
 from .source import Span
+from .speedups import native
 from .text import SENTENCE_MAX_CHARS, read_date_header, split_sentences
 
 if TYPE_CHECKING:
@@ -213,17 +214,12 @@ def iter_sentences(program: Program, text: str, *, doc_date: dt.date | None = No
     sentences = split_sentences(text, body, max_chars=SENTENCE_MAX_CHARS)
     hits = scan_text(program, text, regex_timeout=regex_timeout)
     starts = [s.start for s in sentences]
-    buckets: list[list[Hit]] = [[] for _ in sentences]
-    gated: set[int] = set()
-    gate = program.gate_atoms
-    for h in hits:
-        i = bisect.bisect_right(starts, h[0]) - 1
-        if i < 0 or h[1] > sentences[i].end:
-            continue
-        buckets[i].append(h)
-        if h[2] in gate:
-            gated.add(i)
-    todo = range(len(sentences)) if all_sentences or program.gate_all else sorted(gated)
+    ends = [s.end for s in sentences]
+    if native is not None:
+        buckets, gated = native.bucket_hits(hits, starts, ends, program.gate_atoms)
+    else:
+        buckets, gated = bucket_hits_python(hits, starts, ends, program.gate_atoms)
+    todo = range(len(sentences)) if all_sentences or program.gate_all else gated
 
     def contexts() -> Iterator[SentenceContext]:
         for i in todo:
@@ -232,6 +228,24 @@ def iter_sentences(program: Program, text: str, *, doc_date: dt.date | None = No
             yield ctx
 
     return date, sentences, hits, contexts()
+
+
+def bucket_hits_python(hits: list[Hit], starts: list[int], ends: list[int],
+                       gate: frozenset[int]) -> tuple[list[list[Hit]], list[int]]:
+    """Each hit in the sentence it starts in, if it ends there too (a hit across a
+    sentence boundary belongs to neither), and the sentences, in order, that hold a
+    hit of a ``gate`` atom (the ones a trigger can match in).  In C when it is built;
+    this loop defines it."""
+    buckets: list[list[Hit]] = [[] for _ in starts]
+    gated: set[int] = set()
+    for h in hits:
+        i = bisect.bisect_right(starts, h[0]) - 1
+        if i < 0 or h[1] > ends[i]:
+            continue
+        buckets[i].append(h)
+        if h[2] in gate:
+            gated.add(i)
+    return buckets, sorted(gated)
 
 
 def needed_labels(program: Program, ctx: SentenceContext) -> frozenset[str]:

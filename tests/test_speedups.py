@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from rulegen import lexicon_rule_sets, rule_sets, texts
 
 import iedsl
+import iedsl.engine as engine_module
 import iedsl.lexicon as lexicon_module
 import iedsl.patterns as patterns_module
 from iedsl import fold, speedups
@@ -202,6 +203,25 @@ def test_matches_longer_than_the_parse_limit_are_not_parsed() -> None:
     assert got[0].end - got[0].start == len("a " + "b c " * 1500 + "d")
 
 
+@needs_native
+@settings(max_examples=300, deadline=None)
+@given(cuts=st.lists(st.integers(0, 60), max_size=8),
+       hits=st.lists(st.tuples(st.integers(0, 70), st.integers(0, 12), st.integers(0, 5)),
+                     max_size=40),
+       gate=st.frozensets(st.integers(0, 5)))
+def test_native_bucketing_equals_python(cuts: list[int], hits: list[tuple[int, int, int]],
+                                        gate: frozenset[int]) -> None:
+    """Hits go to the sentence they start and end in, the same in C and Python, with
+    sentences that touch, gaps between them, hits before the first and across two."""
+    assert speedups.native is not None
+    bounds = sorted(set(cuts))
+    starts = bounds[:-1]
+    ends = [b - (i % 2) for i, b in enumerate(bounds[1:])]   # some gaps between sentences
+    full = [(s, s + length, atom, None, (), 0) for s, length, atom in hits]
+    want = engine_module.bucket_hits_python(full, starts, ends, gate)
+    assert speedups.native.bucket_hits(full, starts, ends, gate) == want
+
+
 TERM_ALPHABET = [*"aZΣσİIıßẞé\u0301’'-–— \t.\x00"]
 
 
@@ -262,6 +282,10 @@ def test_native_loops_reject_malformed_input_without_crashing() -> None:
         lambda: c.find_all(c.compile_nfa((((0, 1),), ()), (frozenset({0}), frozenset({1})),
                                          {0}, 1),
                            (0,), False, -1, {}, frozenset(), None, None, (), 2),
+        lambda: c.bucket_hits([(0, 1, 0)], [0, 5], [4], frozenset()),
+        lambda: c.bucket_hits([(0, 1, 0)], [5, 0], [9, 4], frozenset()),
+        lambda: c.bucket_hits([(0,)], [0], [4], frozenset()),
+        lambda: c.bucket_hits([("a", 1, 0)], [0], [4], frozenset()),
         lambda: c.compile_tree(()),
         lambda: c.compile_tree(((1, None, 0, 0, (0,)),)),          # a child that is itself
         lambda: c.compile_tree(((3, None, 0, 0, (1, 2)), (0, 0, 0, 0, ()),
