@@ -108,11 +108,15 @@ class View:
     ``table[atom][start]`` is a list of ``(end, payload)`` sorted by end descending.
     """
 
-    __slots__ = ("dirty", "n_tokens", "negated", "special", "table")
+    __slots__ = ("atoms", "dirty", "n_tokens", "negated", "special", "table")
 
     def __init__(self, n_tokens: int, special: frozenset[int] = frozenset()) -> None:
         self.n_tokens = n_tokens
         self.table: dict[int, dict[int, list[tuple[int, Any]]]] = {}
+        # The atoms present, a live view of the table's keys.  Prefilters ask
+        # ``view.atoms.isdisjoint(some_atoms)``, which walks the smaller side;
+        # ``frozenset.isdisjoint(table)`` would walk every key of the table.
+        self.atoms = self.table.keys()
         # negation atom -> test(view, pos); given the view rather than holding it, so
         # that a view and its tests form no reference cycle
         self.negated: dict[int, Callable[[View, int], bool]] = {}
@@ -479,7 +483,7 @@ def find_all(p: CompiledPattern, view: View, atoms: Sequence[AtomDef]) -> list[t
     if p.alternatives is not None:
         # One atom deep: the longest occurrence at each start is the match there.
         table = view.table
-        if p.first.isdisjoint(table):
+        if view.atoms.isdisjoint(p.first):
             return []
         spans = sorted((s, -occ[0][0]) for a in p.alternatives if a in table
                        for s, occ in table[a].items())
@@ -490,15 +494,16 @@ def find_all(p: CompiledPattern, view: View, atoms: Sequence[AtomDef]) -> list[t
                 found.append((s, -neg_e))
                 last = -neg_e
         return found
-    table = view.table
+    present = view.atoms
     if p.lead:
-        if p.anchor.isdisjoint(table):
+        if present.isdisjoint(p.anchor):
             return []
-    elif not p.first_anywhere and p.first.isdisjoint(table):
+    elif not p.first_anywhere and present.isdisjoint(p.first):
         return []
     for need in p.required:
-        if need.isdisjoint(table):
+        if present.isdisjoint(need):
             return []
+    table = view.table
     if native is not None:
         entry = _NATIVE.get(id(p))
         if entry is None:
