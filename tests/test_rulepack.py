@@ -87,13 +87,13 @@ def test_seed_scores_do_not_fall(metric: str, pin: float) -> None:
 # Held-out sets 4 to 9 (tests/fixtures/heldout4..9: 5 to 8 documents each, written
 # from EVENTS.md and the seeds only, each scored before it was used to fix rules: AC
 # F1 0.77, 0.80, 0.76, 0.60, 0.81 and 0.77), pinned below what the pack reaches now
-# (set 4: TC 0.989, AC 0.911; set 5: TC 0.989, AC 0.858; set 6: TC 0.935, AC 0.818;
-# set 7: TC 0.882, AC 0.625; set 8: TC 0.984, AC 0.841; set 9: TC 0.946, AC 0.783;
+# (set 4: TC 0.989, AC 0.911; set 5: TC 0.989, AC 0.862; set 6: TC 0.935, AC 0.822;
+# set 7: TC 0.891, AC 0.625; set 8: TC 0.988, AC 0.843; set 9: TC 0.971, AC 0.828;
 # docs/rulepack.md).
 FIXTURES = Path(__file__).parent / "fixtures"
 HELDOUT_PINS = {"heldout4": (0.96, 0.89, 0.94), "heldout5": (0.96, 0.84, 0.92),
                 "heldout6": (0.91, 0.79, 0.86), "heldout7": (0.86, 0.59, 0.79),
-                "heldout8": (0.96, 0.82, 0.86), "heldout9": (0.93, 0.76, 0.83)}
+                "heldout8": (0.96, 0.82, 0.86), "heldout9": (0.95, 0.80, 0.84)}
 
 
 @pytest.mark.parametrize("name", sorted(HELDOUT_PINS))
