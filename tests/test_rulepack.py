@@ -88,13 +88,13 @@ def test_seed_scores_do_not_fall(metric: str, pin: float) -> None:
 # from EVENTS.md and the seeds only, each scored before it was used to fix rules: AC
 # F1 0.77, 0.80, 0.76, 0.60, 0.81, 0.77, 0.75 and 0.75), pinned below what the pack
 # reaches now (TC / AC F1: set 4 0.989 / 0.915; 5 0.989 / 0.862; 6 0.935 / 0.822; 7
-# 0.902 / 0.630; 8 0.988 / 0.856; 9 0.971 / 0.840; 10 0.984 / 0.805; 11 0.955 / 0.750;
+# 0.902 / 0.630; 8 0.988 / 0.856; 9 0.971 / 0.840; 10 0.984 / 0.807; 11 0.960 / 0.768;
 # docs/rulepack.md).
 FIXTURES = Path(__file__).parent / "fixtures"
 HELDOUT_PINS = {"heldout4": (0.96, 0.89, 0.94), "heldout5": (0.96, 0.84, 0.92),
                 "heldout6": (0.91, 0.79, 0.86), "heldout7": (0.86, 0.59, 0.79),
                 "heldout8": (0.96, 0.83, 0.87), "heldout9": (0.95, 0.81, 0.85),
-                "heldout10": (0.96, 0.78, 0.81), "heldout11": (0.93, 0.73, 0.80)}
+                "heldout10": (0.96, 0.78, 0.81), "heldout11": (0.94, 0.75, 0.80)}
 
 
 @pytest.mark.parametrize("name", sorted(HELDOUT_PINS))
