@@ -328,12 +328,17 @@ def _native_form(p: CompiledPattern) -> tuple[Any, Any, tuple[int, ...]]:
     """The C form of ``p``'s NFA and the atoms its starts come from (FIRST, or the
     anchor of a pattern with a lead), made once per pattern."""
     assert native is not None
-    if len(_NATIVE) >= _NATIVE_MAX:   # many programs in one process
-        _NATIVE.clear()
     nfa = p.nfa
     starts_from = p.anchor if p.lead else p.first
-    entry = _NATIVE[id(p)] = (p, native.compile_nfa(nfa.trans, nfa.closure, nfa.start,
-                                                    nfa.accept), tuple(sorted(starts_from)))
+    return _remember(p, native.compile_nfa(nfa.trans, nfa.closure, nfa.start, nfa.accept),
+                     tuple(sorted(starts_from)))
+
+
+def _remember(obj: Any, capsule: Any, starts: tuple[int, ...]) -> tuple[Any, Any, tuple[int, ...]]:
+    """Keep ``obj``'s C form in :data:`_NATIVE` (emptied when many programs have filled it)."""
+    if len(_NATIVE) >= _NATIVE_MAX:
+        _NATIVE.clear()
+    entry = _NATIVE[id(obj)] = (obj, capsule, starts)
     return entry
 
 
@@ -342,11 +347,7 @@ def _native_tree(tree: Node) -> Any:
     assert native is not None
     rows: list[tuple[int, Any, int, int, tuple[int, ...]]] = []
     _tree_rows(tree, rows)
-    if len(_NATIVE) >= _NATIVE_MAX:
-        _NATIVE.clear()
-    capsule = native.compile_tree(tuple(rows))
-    _NATIVE[id(tree)] = (tree, capsule, ())
-    return capsule
+    return _remember(tree, native.compile_tree(tuple(rows)), ())[1]
 
 
 def _tree_rows(node: Node, rows: list[tuple[int, Any, int, int, tuple[int, ...]]]) -> int:

@@ -66,7 +66,6 @@ class SentenceContext:
         self._index: dict[int, Any] = {}
         self._via: dict[int, tuple[dict[int, int], dict[int, int]]] = {}
         self._live: dict[int, tuple[ClauseDef, ...]] = {}
-        self._alive: dict[int, bool] = {}   # shared pattern -> has a match here
         self._label_atoms = program.label_atoms
 
     # ------------------------------------------------------------- coordinates
@@ -157,24 +156,11 @@ class SentenceContext:
         the entities have run (their caches are cleared label by label).
         """
         found = self._live.get(rule.index)
-        if found is not None:
-            return found
-        patterns = self.program.patterns
-        alive = self._alive
-        keep = []
-        for c in rule.clauses:
-            key = patterns[c.filler].shared
-            ok = alive.get(key)
-            if ok is None:
-                ok = alive[key] = bool(self.matches(c.filler))
-            if ok and c.via is not None:
-                key = patterns[c.via].shared
-                ok = alive.get(key)
-                if ok is None:
-                    ok = alive[key] = bool(self.matches(c.via))
-            if ok:
-                keep.append(c)
-        found = self._live[rule.index] = tuple(keep)
+        if found is None:
+            # matches() is cached per shared pattern: each is matched once a sentence
+            found = self._live[rule.index] = tuple(
+                c for c in rule.clauses
+                if self.matches(c.filler) and (c.via is None or self.matches(c.via)))
         return found
 
     # ------------------------------------------------------------- entities
