@@ -13,7 +13,8 @@ definitions in docs/dsl.md, sharing none of the fast machinery:
 
 What the two share is definitional: the tokenizer and sentence splitter, the regex
 module itself, the fold tables, the canonical parse of an accepted match
-(:func:`~iedsl.patterns.parse_match`), and normalizers.  The property tests in
+(:func:`~iedsl.patterns.parse_match`), normalizers, and the words that may join a
+list of arguments (:data:`~iedsl.assemble.CONJUNCTIONS`, ``COORD_FILLERS``).  The property tests in
 ``tests/test_reference.py`` check that the engine returns exactly what this returns.
 """
 
@@ -23,6 +24,7 @@ import datetime as dt
 import functools
 from typing import Any
 
+from .assemble import CONJUNCTIONS, COORD_FILLERS
 from .extensions import get_normalizer, get_predicate
 from .fold import fold_with
 from .nodes import Position, Scope
@@ -326,8 +328,7 @@ class _Sentence:
         def words(lo: int, hi: int) -> list[str]:
             return [self.text[self.toks[i][0]:self.toks[i][1]].lower() for i in range(lo, hi)]
 
-        joiners = {",", "and", "or", "&", "/"}
-        fillers = {"the", "a", "an", "its", "his", "her", "their", "both"}
+        joiners, fillers = CONJUNCTIONS, COORD_FILLERS
         out = list(chosen)
         for a, b, _ in chosen:
             after = a >= te
