@@ -199,6 +199,11 @@ class _Checker:
             if can_be_empty(e.pattern, patterns):
                 self.warn("W403", f"entity {e.label} can match empty text; empty matches are "
                           "ignored", e.where)
+            for side, guard in _guards(e):
+                self.check_pattern(guard, used_names, f"entity {e.label} ({side})")
+                if can_be_empty(guard, patterns):
+                    self.warn("W403", f"the `{side}` guard of entity {e.label} can match "
+                              "empty text; empty matches are ignored", guard.where)
         global_attrs = self.check_attributes(attributes)
         for ev in events.values():
             self.check_event(ev, labels, global_attrs)
@@ -268,9 +273,10 @@ class _Checker:
         for e in entities:
             where.setdefault(e.label, e.where)
             d = deps.setdefault(e.label, set())
-            for node in self.expand_walk(e.pattern):
-                if isinstance(node, n.LabelRef):
-                    d.update(descendants.get(node.label, {node.label}))
+            for pattern in (e.pattern, *(g for _, g in _guards(e))):
+                for node in self.expand_walk(pattern):
+                    if isinstance(node, n.LabelRef):
+                        d.update(descendants.get(node.label, {node.label}))
         order: list[str] = []
         state: dict[str, int] = {}
 
@@ -598,3 +604,11 @@ class _Checker:
                 if name not in names:
                     self.error("E203", f"unknown role or attribute `{name}` in event {ev.name}",
                                f.where, did_you_mean(name, names))
+
+
+def _guards(e: n.EntityDecl) -> Iterator[tuple[str, n.Pattern]]:
+    """An entity's context guards, named as the rule file writes them."""
+    if e.not_after is not None:
+        yield "not after", e.not_after
+    if e.not_before is not None:
+        yield "not before", e.not_before

@@ -56,6 +56,7 @@ from .program import (
     SetDef,
     SourceDef,
     TermEntry,
+    entity_patterns,
 )
 from .regexes import compile_regex
 from .text import _WORD_CACHE, is_word_char
@@ -296,8 +297,10 @@ class _Compiler:
         for i, e in enumerate(c.entities):
             self.owner = f"entity {e.label}"
             line = e.where.describe()
-            entities.append(EntityDef(e.label, f"{e.label}@{line}", e.priority, e.normalizer,
-                                      self.pattern(e.pattern), i))
+            entities.append(EntityDef(
+                e.label, f"{e.label}@{line}", e.priority, e.normalizer, self.pattern(e.pattern), i,
+                None if e.not_after is None else self.pattern(e.not_after),
+                None if e.not_before is None else self.pattern(e.not_before)))
         labels = {}
         for name, info in c.labels.items():
             labels[name] = LabelDef(name, info.parent, info.policy,
@@ -340,7 +343,8 @@ class _Compiler:
         simple: dict[int, list[int]] = {}
         for e in entities:
             tree = self.patterns[e.pattern].tree
-            if isinstance(tree, Atom) and self.atoms[tree.index].kind == "src":
+            if (isinstance(tree, Atom) and self.atoms[tree.index].kind == "src"
+                    and e.not_after is None and e.not_before is None):
                 simple.setdefault(tree.index, []).append(e.index)
         return Program(
             version=PROGRAM_VERSION, automaton=self.automaton(), sources=tuple(self.sources),
@@ -389,7 +393,8 @@ class _Compiler:
                     for lab in d.arg:
                         if lab in labels and lab not in out:
                             out.add(lab)
-                            todo.extend(entities[ei].pattern for ei in labels[lab].entities)
+                            todo.extend(p for ei in labels[lab].entities
+                                        for p in entity_patterns(entities[ei]))
         return frozenset(out)
 
     def rules_by_first_atom(self, rules: list[RuleDef]) -> dict[int, tuple[int, ...]]:

@@ -109,7 +109,8 @@ def _mention(m: Mention) -> dict[str, Any]:
 
 
 def _discarded(ctx: SentenceContext) -> Iterator[dict[str, Any]]:
-    """Mentions an overlap policy threw away, each with the mention that won."""
+    """Mentions an overlap policy threw away, each with the mention that won, and
+    matches an entity's guard dropped (``not after`` / ``not before``)."""
     for label, found in ctx.found.items():
         kept = ctx.mentions[label]
         keep = {id(m) for m in kept}   # the policy keeps the very objects it was given
@@ -122,6 +123,11 @@ def _discarded(ctx: SentenceContext) -> Iterator[dict[str, Any]]:
             yield dict(_mention(m), sentence=ctx.index, policy=ctx.program.labels[label].policy,
                        winner={"text": winner.text, "start": winner.start, "end": winner.end,
                                "rule": winner.rule})
+    for ei, ts, te, guard in ctx.guarded:
+        edef = ctx.program.entities[ei]
+        start, end = ctx.char_span(ts, te)
+        yield {"label": edef.label, "start": start, "end": end, "text": ctx.text[start:end],
+               "rule": edef.name, "sentence": ctx.index, "guard": guard}
 
 
 def _group(events: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:

@@ -44,7 +44,10 @@ def _q(text: str) -> str:
 
 def _mentions(report: dict[str, Any], out: list[str]) -> None:
     ments, dropped = report["mentions"], report["discarded_mentions"]
-    out.append(f"Mentions ({len(ments)} kept, {len(dropped)} discarded by overlap policies)")
+    guarded = sum(1 for m in dropped if "guard" in m)
+    out.append(f"Mentions ({len(ments)} kept, {len(dropped) - guarded} discarded by overlap "
+               f"policies, {guarded} by guards)" if guarded else
+               f"Mentions ({len(ments)} kept, {len(dropped)} discarded by overlap policies)")
     for m in ments:
         extra = f" id={m['id']}" if m.get("id") else ""
         if m.get("value") is not None:
@@ -52,6 +55,11 @@ def _mentions(report: dict[str, Any], out: list[str]) -> None:
         out.append(f"  [{m['sentence']}] {m['label']} {_q(m['text'])} {m['start']}-{m['end']}"
                    f"{extra}  <- {m['rule']}")
     for m in dropped:
+        if "guard" in m:
+            out.append(f"  [{m['sentence']}] dropped {m['label']} {_q(m['text'])} "
+                       f"{m['start']}-{m['end']} ({m['rule']}): its `{m['guard']}` guard "
+                       "matched")
+            continue
         w = m["winner"]
         out.append(f"  [{m['sentence']}] discarded {m['label']} {_q(m['text'])} "
                    f"{m['start']}-{m['end']} ({m['rule']}): overlaps {_q(w['text'])} "

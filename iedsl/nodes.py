@@ -197,12 +197,21 @@ class PatternDecl:
 
 @dataclass(frozen=True, slots=True)
 class EntityDecl:
+    """``entity LABEL ... = pattern [not after P] [not before P]``.
+
+    The guards say what a match may not touch: a match is dropped when a match of
+    ``not_after`` ends where it starts, or one of ``not_before`` starts where it ends
+    ("no group claimed it": *group* names nobody).
+    """
+
     label: str
     priority: int
     normalizer: str | None
     pattern: Pattern
     examples: tuple[Example, ...]
     where: Where = field(compare=False)
+    not_after: Pattern | None = None
+    not_before: Pattern | None = None
 
 
 @dataclass(frozen=True, slots=True)

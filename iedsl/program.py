@@ -18,7 +18,7 @@ import regex
 from .nodes import Cardinality, Position, Scope
 from .patterns import AtomDef, CompiledPattern
 
-PROGRAM_VERSION = 1
+PROGRAM_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +64,13 @@ class EntityDef:
     normalizer: str | None
     pattern: int               # index into Program.patterns
     index: int
+    not_after: int | None = None    # a guard pattern: no match may end where one starts
+    not_before: int | None = None   # ... or start where one ends
+
+
+def entity_patterns(e: EntityDef) -> tuple[int, ...]:
+    """The patterns an entity consults: its own and its guards'."""
+    return tuple(p for p in (e.pattern, e.not_after, e.not_before) if p is not None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -173,7 +173,14 @@ class _Sentence:
             found = []
             for ei in ldef.entities:
                 e = self.p.entities[ei]
+                # a guard's matches must not touch the match: end where it starts
+                # (not after), start where it ends (not before)
+                after = [m[1] for m in self.find(e.not_after)] if e.not_after is not None else []
+                before = [m[0] for m in self.find(e.not_before)] if e.not_before is not None \
+                    else []
                 for ts, te in self.find(e.pattern):
+                    if ts in after or te in before:
+                        continue
                     found.append((self.mention(e, ts, te), ei))
             kept = _resolve(found, ldef.policy)
             self.mentions[label] = kept

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from .extensions import get_normalizer
 from .patterns import AtomDef, CompiledPattern, Parse, View, find_all, matches_at, parse_match
-from .program import ClauseDef, Program, RuleDef
+from .program import ClauseDef, EntityDef, Program, RuleDef
 from .results import Mention
 from .scan import Hit
 from .source import Span
@@ -61,6 +61,7 @@ class SentenceContext:
             view.negated[ai] = _Negation(program.patterns[pattern], program.atoms)
         self.mentions: dict[str, list[Mention]] = {}
         self.found: dict[str, list[tuple[Mention, int]]] = {}   # (mention, entity index)
+        self.guarded: list[tuple[int, int, int, str]] = []     # matches a guard dropped
         self._matches: dict[int, list[tuple[int, int]]] = {}
         self._clauses: list[int] | None = None
         self._index: dict[int, Any] = {}
@@ -175,7 +176,10 @@ class SentenceContext:
             found: list[tuple[Mention, int]] = []
             for ei in ldef.entities:
                 edef = program.entities[ei]
-                for ts, te in self.matches(edef.pattern):
+                spans = self.matches(edef.pattern)
+                if (edef.not_after is not None or edef.not_before is not None) and spans:
+                    spans = self._unguarded(edef, spans)
+                for ts, te in spans:
                     found.append((self.mention(edef, ts, te), ei))
             kept = resolve_overlaps(found, ldef.policy)
             self.mentions[label] = kept
@@ -188,6 +192,22 @@ class SentenceContext:
             self._index.clear()
             self._via.clear()
         self.view.finish()
+
+    def _unguarded(self, edef: EntityDef, spans: list[tuple[int, int]]
+                   ) -> list[tuple[int, int]]:
+        """The matches no guard of the entity touches; the others are noted in
+        :attr:`guarded` as ``(entity index, ts, te, guard)`` for ``iedsl explain``."""
+        ends = self.via_index(edef.not_after)[0] if edef.not_after is not None else {}
+        starts = self.via_index(edef.not_before)[1] if edef.not_before is not None else {}
+        kept = []
+        for ts, te in spans:
+            if ts in ends:
+                self.guarded.append((edef.index, ts, te, "not after"))
+            elif te in starts:
+                self.guarded.append((edef.index, ts, te, "not before"))
+            else:
+                kept.append((ts, te))
+        return kept
 
     def _tok_span(self, m: Mention) -> tuple[int, int]:
         return self.start_idx[m.start], self.end_idx[m.end]

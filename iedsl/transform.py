@@ -161,17 +161,29 @@ class ToNodes(Transformer):
         normalizer = None
         pattern = None
         examples = []
+        guards: dict[str, n.Pattern] = {}
         for v in vals[1:]:
             if isinstance(v, tuple) and v[0] == "priority":
                 priority = v[1]
             elif isinstance(v, tuple) and v[0] == "normalize":
                 normalizer = v[1]
+            elif isinstance(v, tuple) and v[0] in ("not_after", "not_before"):
+                # a second guard on the same side widens the first: either may not be there
+                prev = guards.get(v[0])
+                guards[v[0]] = v[1] if prev is None else n.Alternation((prev, v[1]), v[1].where)
             elif isinstance(v, n.Example):
                 examples.append(v)
             else:
                 pattern = v
         return n.EntityDecl(label, priority, normalizer, pattern, tuple(examples),
-                            self._where(meta))
+                            self._where(meta), guards.get("not_after"),
+                            guards.get("not_before"))
+
+    def not_after(self, meta: Any, children: list[Any]) -> tuple[str, n.Pattern]:
+        return ("not_after", children[-1])
+
+    def not_before(self, meta: Any, children: list[Any]) -> tuple[str, n.Pattern]:
+        return ("not_before", children[-1])
 
     def priority_opt(self, meta: Any, children: list[Any]) -> tuple[str, int]:
         return ("priority", int(children[1]))

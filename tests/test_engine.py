@@ -190,3 +190,22 @@ def test_extraction_leaves_no_reference_cycles() -> None:
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+def test_entity_guards_drop_matches_that_touch_their_context() -> None:
+    eng = iedsl.Engine.from_string('''
+label ARMED
+label NEG
+lexicon NOUNS { "group", "militants" }
+entity NEG = "no" | "No" | "not" "a"
+entity ARMED = "armed"? @NOUNS not after NEG not before "said" | "says"
+''')
+    def found(text: str) -> list[tuple[str, int]]:
+        return [(m.text, m.start) for m in eng.mentions(text)]
+
+    # after a NEG mention (a label guard), before "said": dropped; elsewhere kept
+    assert found("No group claimed it; the group did.") == [("No", 0), ("group", 25)]
+    assert found("not a armed group") == [("not a", 0)]
+    assert found("militants said so, armed militants came") == [("armed militants", 19)]
+    # a dropped match is not replaced by a shorter one inside it
+    assert found("no armed group") == [("no", 0)]

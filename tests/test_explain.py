@@ -127,3 +127,15 @@ def test_cli_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     bad.write_bytes(b"\xff\xfe")
     code, _, err = call(capsys, "explain", str(bad), "--rules", str(RULES))
     assert code == 1 and "D001" in err                # a failed document, not a usage error
+
+
+def test_matches_dropped_by_an_entity_guard_are_shown(capsys: pytest.CaptureFixture[str],
+                                                       tmp_path: Path) -> None:
+    rules = tmp_path / "g.ie"
+    rules.write_text('label ARMED\nentity ARMED = "group" not after "no" | "No"\n',
+                     encoding="utf-8")
+    code, out, _ = call(capsys, "explain", "--rules", str(rules), "--no-tokens",
+                        "No group claimed it; the group did.")
+    assert code == 0
+    assert "1 kept, 0 discarded by overlap policies, 1 by guards" in out
+    assert 'dropped ARMED "group" 3-8' in out and "`not after` guard matched" in out
