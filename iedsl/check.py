@@ -199,11 +199,11 @@ class _Checker:
             if can_be_empty(e.pattern, patterns):
                 self.warn("W403", f"entity {e.label} can match empty text; empty matches are "
                           "ignored", e.where)
-            for side, guard in _guards(e):
-                self.check_pattern(guard, used_names, f"entity {e.label} ({side})")
-                if can_be_empty(guard, patterns):
-                    self.warn("W403", f"the `{side}` guard of entity {e.label} can match "
-                              "empty text; empty matches are ignored", guard.where)
+            for g in e.guards:
+                self.check_pattern(g.pattern, used_names, f"entity {e.label} ({g.describe()})")
+                if can_be_empty(g.pattern, patterns):
+                    self.warn("W403", f"the `{g.describe()}` guard of entity {e.label} can "
+                              "match empty text; empty matches are ignored", g.where)
         global_attrs = self.check_attributes(attributes)
         for ev in events.values():
             self.check_event(ev, labels, global_attrs)
@@ -273,7 +273,7 @@ class _Checker:
         for e in entities:
             where.setdefault(e.label, e.where)
             d = deps.setdefault(e.label, set())
-            for pattern in (e.pattern, *(g for _, g in _guards(e))):
+            for pattern in (e.pattern, *(g.pattern for g in e.guards)):
                 for node in self.expand_walk(pattern):
                     if isinstance(node, n.LabelRef):
                         d.update(descendants.get(node.label, {node.label}))
@@ -605,10 +605,3 @@ class _Checker:
                     self.error("E203", f"unknown role or attribute `{name}` in event {ev.name}",
                                f.where, did_you_mean(name, names))
 
-
-def _guards(e: n.EntityDecl) -> Iterator[tuple[str, n.Pattern]]:
-    """An entity's context guards, named as the rule file writes them."""
-    if e.not_after is not None:
-        yield "not after", e.not_after
-    if e.not_before is not None:
-        yield "not before", e.not_before

@@ -299,8 +299,7 @@ class _Compiler:
             line = e.where.describe()
             entities.append(EntityDef(
                 e.label, f"{e.label}@{line}", e.priority, e.normalizer, self.pattern(e.pattern), i,
-                None if e.not_after is None else self.pattern(e.not_after),
-                None if e.not_before is None else self.pattern(e.not_before)))
+                tuple((g.side, g.negated, self.pattern(g.pattern)) for g in e.guards)))
         labels = {}
         for name, info in c.labels.items():
             labels[name] = LabelDef(name, info.parent, info.policy,
@@ -344,7 +343,7 @@ class _Compiler:
         for e in entities:
             tree = self.patterns[e.pattern].tree
             if (isinstance(tree, Atom) and self.atoms[tree.index].kind == "src"
-                    and e.not_after is None and e.not_before is None):
+                    and not e.guards):
                 simple.setdefault(tree.index, []).append(e.index)
         return Program(
             version=PROGRAM_VERSION, automaton=self.automaton(), sources=tuple(self.sources),

@@ -196,22 +196,29 @@ class PatternDecl:
 
 
 @dataclass(frozen=True, slots=True)
+class EntityGuard:
+    """``[not] after P`` / ``[not] before P``: context an entity's match must touch
+    (or must not): a match of ``P`` ending where it starts (``after``) or starting
+    where it ends (``before``).  "No group claimed it": *group* names nobody."""
+
+    side: str               # "after" | "before"
+    negated: bool
+    pattern: Pattern
+    where: Where = field(compare=False)
+
+    def describe(self) -> str:
+        return f"{'not ' if self.negated else ''}{self.side}"
+
+
+@dataclass(frozen=True, slots=True)
 class EntityDecl:
-    """``entity LABEL ... = pattern [not after P] [not before P]``.
-
-    The guards say what a match may not touch: a match is dropped when a match of
-    ``not_after`` ends where it starts, or one of ``not_before`` starts where it ends
-    ("no group claimed it": *group* names nobody).
-    """
-
     label: str
     priority: int
     normalizer: str | None
     pattern: Pattern
     examples: tuple[Example, ...]
     where: Where = field(compare=False)
-    not_after: Pattern | None = None
-    not_before: Pattern | None = None
+    guards: tuple[EntityGuard, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,13 +64,13 @@ class EntityDef:
     normalizer: str | None
     pattern: int               # index into Program.patterns
     index: int
-    not_after: int | None = None    # a guard pattern: no match may end where one starts
-    not_before: int | None = None   # ... or start where one ends
+    # (side, negated, pattern): context a match must (not) touch; see nodes.EntityGuard
+    guards: tuple[tuple[str, bool, int], ...] = ()
 
 
 def entity_patterns(e: EntityDef) -> tuple[int, ...]:
     """The patterns an entity consults: its own and its guards'."""
-    return tuple(p for p in (e.pattern, e.not_after, e.not_before) if p is not None)
+    return (e.pattern, *(g[2] for g in e.guards))
 
 
 @dataclass(frozen=True, slots=True)

@@ -173,15 +173,9 @@ class _Sentence:
             found = []
             for ei in ldef.entities:
                 e = self.p.entities[ei]
-                # a guard's matches must not touch the match: end where it starts
-                # (not after), start where it ends (not before)
-                after = [m[1] for m in self.find(e.not_after)] if e.not_after is not None else []
-                before = [m[0] for m in self.find(e.not_before)] if e.not_before is not None \
-                    else []
                 for ts, te in self.find(e.pattern):
-                    if ts in after or te in before:
-                        continue
-                    found.append((self.mention(e, ts, te), ei))
+                    if all(self.guard_holds(g, ts, te) for g in e.guards):
+                        found.append((self.mention(e, ts, te), ei))
             kept = _resolve(found, ldef.policy)
             self.mentions[label] = kept
             for m in kept:
@@ -191,6 +185,16 @@ class _Sentence:
                     if d.kind == "label" and label in d.arg:
                         self.view.add(ai, ts, te, m)
         self.view.finish()
+
+    def guard_holds(self, guard: tuple[str, bool, int], ts: int, te: int) -> bool:
+        """``after P``: a match of P ends at ``ts``; ``before P``: one starts at ``te``;
+        ``not``: there is none."""
+        side, negated, pattern = guard
+        if side == "after":
+            touches = any(e == ts for _, e in self.find(pattern))
+        else:
+            touches = any(s == te for s, _ in self.find(pattern))
+        return touches != negated
 
     def mention(self, e: Any, ts: int, te: int) -> Mention:
         self.view.finish()

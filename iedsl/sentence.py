@@ -177,8 +177,8 @@ class SentenceContext:
             for ei in ldef.entities:
                 edef = program.entities[ei]
                 spans = self.matches(edef.pattern)
-                if (edef.not_after is not None or edef.not_before is not None) and spans:
-                    spans = self._unguarded(edef, spans)
+                if edef.guards and spans:
+                    spans = self._guarded(edef, spans)
                 for ts, te in spans:
                     found.append((self.mention(edef, ts, te), ei))
             kept = resolve_overlaps(found, ldef.policy)
@@ -193,20 +193,23 @@ class SentenceContext:
             self._via.clear()
         self.view.finish()
 
-    def _unguarded(self, edef: EntityDef, spans: list[tuple[int, int]]
-                   ) -> list[tuple[int, int]]:
-        """The matches no guard of the entity touches; the others are noted in
+    def _guarded(self, edef: EntityDef, spans: list[tuple[int, int]]
+                 ) -> list[tuple[int, int]]:
+        """The matches every guard of the entity accepts; the others are noted in
         :attr:`guarded` as ``(entity index, ts, te, guard)`` for ``iedsl explain``."""
-        ends = self.via_index(edef.not_after)[0] if edef.not_after is not None else {}
-        starts = self.via_index(edef.not_before)[1] if edef.not_before is not None else {}
-        kept = []
-        for ts, te in spans:
-            if ts in ends:
-                self.guarded.append((edef.index, ts, te, "not after"))
-            elif te in starts:
-                self.guarded.append((edef.index, ts, te, "not before"))
-            else:
-                kept.append((ts, te))
+        kept = spans
+        for side, negated, pattern in edef.guards:
+            by_end, by_start = self.via_index(pattern)
+            touching = by_end if side == "after" else by_start
+            pos = 0 if side == "after" else 1
+            name = f"{'not ' if negated else ''}{side}"
+            out = []
+            for sp in kept:
+                if (sp[pos] in touching) == negated:
+                    self.guarded.append((edef.index, sp[0], sp[1], name))
+                else:
+                    out.append(sp)
+            kept = out
         return kept
 
     def _tok_span(self, m: Mention) -> tuple[int, int]:

@@ -161,29 +161,25 @@ class ToNodes(Transformer):
         normalizer = None
         pattern = None
         examples = []
-        guards: dict[str, n.Pattern] = {}
+        guards = []
         for v in vals[1:]:
             if isinstance(v, tuple) and v[0] == "priority":
                 priority = v[1]
             elif isinstance(v, tuple) and v[0] == "normalize":
                 normalizer = v[1]
-            elif isinstance(v, tuple) and v[0] in ("not_after", "not_before"):
-                # a second guard on the same side widens the first: either may not be there
-                prev = guards.get(v[0])
-                guards[v[0]] = v[1] if prev is None else n.Alternation((prev, v[1]), v[1].where)
+            elif isinstance(v, n.EntityGuard):
+                guards.append(v)
             elif isinstance(v, n.Example):
                 examples.append(v)
             else:
                 pattern = v
         return n.EntityDecl(label, priority, normalizer, pattern, tuple(examples),
-                            self._where(meta), guards.get("not_after"),
-                            guards.get("not_before"))
+                            self._where(meta), tuple(guards))
 
-    def not_after(self, meta: Any, children: list[Any]) -> tuple[str, n.Pattern]:
-        return ("not_after", children[-1])
-
-    def not_before(self, meta: Any, children: list[Any]) -> tuple[str, n.Pattern]:
-        return ("not_before", children[-1])
+    def entity_guard(self, meta: Any, children: list[Any]) -> n.EntityGuard:
+        negated = children[0].type == "NOT"
+        side = str(children[1 if negated else 0])
+        return n.EntityGuard(side, negated, children[-1], self._where(meta))
 
     def priority_opt(self, meta: Any, children: list[Any]) -> tuple[str, int]:
         return ("priority", int(children[1]))

@@ -103,9 +103,10 @@ def rule_sets(draw: st.DrawFn) -> str:
         for _ in range(draw(st.integers(1, 2))):
             pat = draw(patterns(usable, lex_names))
             prio = draw(st.integers(0, 2))
-            for side in ("after", "before"):
-                if draw(st.integers(0, 3)) == 0:   # guards: context a match may not touch
-                    pat += f" not {side} {draw(patterns(usable, lex_names, depth=1))}"
+            for guard in draw(st.lists(st.sampled_from(["after", "before", "not after",
+                                                        "not before"]), max_size=2)):
+                # context a match must (not) touch
+                pat += f" {guard} {draw(patterns(usable, lex_names, depth=1))}"
             out.append(f"entity {lab} priority {prio} = {pat}")
     role_labels = "(" + " | ".join(labels) + ")"
     out.append("attribute pol: pos | neg = pos")

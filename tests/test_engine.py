@@ -209,3 +209,14 @@ entity ARMED = "armed"? @NOUNS not after NEG not before "said" | "says"
     assert found("militants said so, armed militants came") == [("armed militants", 19)]
     # a dropped match is not replaced by a shorter one inside it
     assert found("no armed group") == [("no", 0)]
+
+
+def test_positive_entity_guards_keep_only_matches_in_their_context() -> None:
+    eng = iedsl.Engine.from_string('''
+label SCENE
+lexicon PLACES { "Gaza", "Kharkiv" }
+entity SCENE = @PLACES after "in" before ","
+''')
+    found = [m.text for m in eng.mentions("In Gaza, strikes hit Kharkiv; in Kharkiv sirens, "
+                                            "Gaza, in Kharkiv, done.")]
+    assert found == ["Gaza", "Kharkiv"]
