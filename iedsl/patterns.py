@@ -530,6 +530,34 @@ def find_all_python(p: CompiledPattern, view: View, atoms: Sequence[AtomDef]
     return out
 
 
+def match_ends(p: CompiledPattern, view: View, atoms: Sequence[AtomDef]) -> set[int]:
+    """Every position where some non-empty match ends, from any start: what a
+    lookbehind asks (entity guards), where :func:`find_all` keeps only the
+    leftmost-longest matches.  The walk of :func:`longest_at_python`, keeping every
+    accepting position instead of the last."""
+    nfa = p.nfa
+    trans, closure, accept = nfa.trans, nfa.closure, nfa.accept
+    out: set[int] = set()
+    for start in candidate_starts(p, view, atoms):
+        agenda: dict[int, set[int]] = {start: set(nfa.start)}
+        heap = [start]
+        while heap:
+            pos = heapq.heappop(heap)
+            states = agenda.pop(pos)
+            if accept in states and pos > start:
+                out.add(pos)
+            for st in states:
+                for atom, target in trans[st]:
+                    for end, _ in occurrences(view, atoms, atom, pos):
+                        nxt = agenda.get(end)
+                        if nxt is None:
+                            agenda[end] = set(closure[target])
+                            heapq.heappush(heap, end)
+                        else:
+                            nxt |= closure[target]
+    return out
+
+
 def matches_at(p: CompiledPattern, view: View, atoms: Sequence[AtomDef], pos: int) -> bool:
     """Whether any non-empty match starts at ``pos`` (used by negation)."""
     return longest_at(p, view, atoms, pos) is not None

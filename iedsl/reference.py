@@ -187,13 +187,14 @@ class _Sentence:
         self.view.finish()
 
     def guard_holds(self, guard: tuple[str, bool, int], ts: int, te: int) -> bool:
-        """``after P``: a match of P ends at ``ts``; ``before P``: one starts at ``te``;
-        ``not``: there is none."""
+        """``after P``: some non-empty match of P ends at ``ts``; ``before P``: one
+        starts at ``te``; ``not``: there is none."""
         side, negated, pattern = guard
+        tree = self.p.patterns[pattern].tree
         if side == "after":
-            touches = any(e == ts for _, e in self.find(pattern))
+            touches = any(ts in self.ends(tree, s) for s in range(ts))
         else:
-            touches = any(s == te for s, _ in self.find(pattern))
+            touches = self.starts_here(tree, te)
         return touches != negated
 
     def mention(self, e: Any, ts: int, te: int) -> Mention:

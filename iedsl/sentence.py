@@ -13,7 +13,16 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from .extensions import get_normalizer
-from .patterns import AtomDef, CompiledPattern, Parse, View, find_all, matches_at, parse_match
+from .patterns import (
+    AtomDef,
+    CompiledPattern,
+    Parse,
+    View,
+    find_all,
+    match_ends,
+    matches_at,
+    parse_match,
+)
 from .program import ClauseDef, EntityDef, Program, RuleDef
 from .results import Mention
 from .scan import Hit
@@ -66,6 +75,7 @@ class SentenceContext:
         self._clauses: list[int] | None = None
         self._index: dict[int, Any] = {}
         self._via: dict[int, tuple[dict[int, int], dict[int, int]]] = {}
+        self._ends: dict[int, set[int]] = {}    # guard pattern -> where its matches end
         self._live: dict[int, tuple[ClauseDef, ...]] = {}
         self._label_atoms = program.label_atoms
 
@@ -191,6 +201,7 @@ class SentenceContext:
             self._matches.clear()
             self._index.clear()
             self._via.clear()
+            self._ends.clear()
         self.view.finish()
 
     def _guarded(self, edef: EntityDef, spans: list[tuple[int, int]]
@@ -198,17 +209,25 @@ class SentenceContext:
         """The matches every guard of the entity accepts; the others are noted in
         :attr:`guarded` as ``(entity index, ts, te, guard)`` for ``iedsl explain``."""
         kept = spans
+        program = self.program
+        view = self.view
+        if view.dirty:
+            view.finish()
         for side, negated, pattern in edef.guards:
-            by_end, by_start = self.via_index(pattern)
-            touching = by_end if side == "after" else by_start
-            pos = 0 if side == "after" else 1
+            p = program.patterns[pattern]
             name = f"{'not ' if negated else ''}{side}"
+            if side == "after":
+                ends = self._ends.get(p.shared)
+                if ends is None:
+                    ends = self._ends[p.shared] = match_ends(p, view, program.atoms)
             out = []
-            for sp in kept:
-                if (sp[pos] in touching) == negated:
-                    self.guarded.append((edef.index, sp[0], sp[1], name))
+            for ts, te in kept:
+                touches = (ts in ends if side == "after"
+                           else matches_at(p, view, program.atoms, te))
+                if touches == negated:
+                    self.guarded.append((edef.index, ts, te, name))
                 else:
-                    out.append(sp)
+                    out.append((ts, te))
             kept = out
         return kept
 

@@ -220,3 +220,11 @@ entity SCENE = @PLACES after "in" before ","
     found = [m.text for m in eng.mentions("In Gaza, strikes hit Kharkiv; in Kharkiv sirens, "
                                             "Gaza, in Kharkiv, done.")]
     assert found == ["Gaza", "Kharkiv"]
+    # like a regex lookbehind, any match of the guard may end there, not only the
+    # leftmost-longest one ("in Gaza" is the longest match of `"in" _?` here)
+    eng = iedsl.Engine.from_string('''
+label SCENE
+lexicon PLACES { "Gaza", "Kharkiv" }
+entity SCENE = @PLACES after "in" _?
+''')
+    assert [m.text for m in eng.mentions("in Gaza, and in central Kharkiv")] == ["Gaza", "Kharkiv"]
