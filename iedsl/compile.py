@@ -58,7 +58,7 @@ from .program import (
     TermEntry,
     entity_patterns,
 )
-from .regexes import compile_regex
+from .regexes import compile_branches, compile_regex
 from .text import _WORD_CACHE, is_word_char
 
 #: Characters after which a sentence may end (folded forms): a key holding one may
@@ -238,7 +238,7 @@ class _Compiler:
                 ri = len(self.regexes)
                 self.regexes.append(RegexDef(p.pattern, p.flags, p.where.describe(),
                                              self.owner, compile_regex(p.pattern, p.flags),
-                                             p.attrs))
+                                             p.attrs, compile_branches(p.pattern, p.flags)))
                 self.regex_index[key] = ri
             shown = f"/{p.pattern}/{p.flags}" + (_attrs_text(p.attrs) if p.attrs else "")
             return self.atom("re", ri, shown)

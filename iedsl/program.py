@@ -18,7 +18,7 @@ import regex
 from .nodes import Cardinality, Position, Scope
 from .patterns import AtomDef, CompiledPattern
 
-PROGRAM_VERSION = 2
+PROGRAM_VERSION = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +54,10 @@ class RegexDef:
     owner: str
     compiled: regex.Pattern[str] = field(compare=False, repr=False)
     attrs: tuple[tuple[str, Any], ...] = ()    # lent to every match
+    # the same regex as its literal-led branches, when it opens with an alternation
+    # (iedsl.regexes.compile_branches): scanned faster, matching exactly the same
+    branches: tuple[regex.Pattern[str], ...] | None = field(default=None, compare=False,
+                                                             repr=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from typing import Any
 from .errors import Diagnostic, RegexTimeoutError
 from .fold import fold_document, fold_with
 from .program import Program
+from .regexes import scan_split
 from .speedups import native, word_table
 from .text import _WORD_CACHE, is_word_char
 
@@ -88,6 +89,10 @@ def scan_regexes(program: Program, text: str, *,
             continue
         try:
             attrs = rdef.attrs
+            if rdef.branches is not None:
+                hits += [(s, e, atom, None, attrs, 2) for s, e in
+                         scan_split(rdef.compiled, rdef.branches, text, regex_timeout)]
+                continue
             for m in rdef.compiled.finditer(text, timeout=regex_timeout):
                 s, e = m.span()
                 if e > s:

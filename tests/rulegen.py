@@ -17,7 +17,9 @@ WORDS = ["Iran", "iran", "IRAN", "Iranian", "Kata'ib", "Kata’ib", "Kataib", "H
          "F-16", "drone", "by", "fired", "ﬁre", "Gen.", "Mr", "“quoted”"]
 TERM_WORDS = [w for w in WORDS if w not in {",", ";", "."}]
 SEPARATORS = [" ", " ", " ", " ", "  ", "\n", "\r\n", "\n\n", "\t", "\u00a0", ". ", ", "]
-REGEXES = [r"\d+", r"[A-Z]\w+", r"al-\w+", r"\w+ed", r"F-\d+", r"(?i)iran\w*"]
+REGEXES = [r"\d+", r"[A-Z]\w+", r"al-\w+", r"\w+ed", r"F-\d+", r"(?i)iran\w*",
+           # alternation-led: scanned branch by branch (iedsl.regexes.scan_split)
+           r"(?:Iran|Iraq|I)\w*", r"(?:on|the)(?=\s+\w)", r"(?:struck|strikes?)(?<=\w{5})"]
 FOLDS = ["case", "quotes", "dashes", "space", "accents", "apostrophes", "hyphens"]
 LABELS = ["LA", "LB", "LC"]
 
