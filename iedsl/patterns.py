@@ -377,18 +377,24 @@ def _tree_rows(node: Node, rows: list[tuple[int, Any, int, int, tuple[int, ...]]
 def longest_at_python(p: CompiledPattern, view: View, atoms: Sequence[AtomDef], start: int
                       ) -> int | None:
     """:func:`longest_at` in Python: a breadth-first NFA walk over token positions."""
+    return max(accepting_ends(p, view, atoms, start), default=None)
+
+
+def accepting_ends(p: CompiledPattern, view: View, atoms: Sequence[AtomDef], start: int
+                   ) -> Iterator[int]:
+    """Every end of a non-empty match from ``start``, in increasing order: the NFA run
+    as a set of states per token position, each position visited once."""
     nfa = p.nfa
     trans, closure, accept = nfa.trans, nfa.closure, nfa.accept
     table = view.table
     special = view.special
     agenda: dict[int, set[int]] = {start: set(nfa.start)}
     heap = [start]
-    best = None
     while heap:
         pos = heapq.heappop(heap)
         states = agenda.pop(pos)
         if accept in states and pos > start:
-            best = pos
+            yield pos
         for st in states:
             for atom, target in trans[st]:
                 by_start = table.get(atom)   # inlined occurrences(): this is the hot loop
@@ -407,7 +413,6 @@ def longest_at_python(p: CompiledPattern, view: View, atoms: Sequence[AtomDef], 
                         heapq.heappush(heap, end)
                     else:
                         nxt |= closure[target]
-    return best
 
 
 def candidate_starts(p: CompiledPattern, view: View, atoms: Sequence[AtomDef]) -> list[int]:
@@ -533,29 +538,8 @@ def find_all_python(p: CompiledPattern, view: View, atoms: Sequence[AtomDef]
 def match_ends(p: CompiledPattern, view: View, atoms: Sequence[AtomDef]) -> set[int]:
     """Every position where some non-empty match ends, from any start: what a
     lookbehind asks (entity guards), where :func:`find_all` keeps only the
-    leftmost-longest matches.  The walk of :func:`longest_at_python`, keeping every
-    accepting position instead of the last."""
-    nfa = p.nfa
-    trans, closure, accept = nfa.trans, nfa.closure, nfa.accept
-    out: set[int] = set()
-    for start in candidate_starts(p, view, atoms):
-        agenda: dict[int, set[int]] = {start: set(nfa.start)}
-        heap = [start]
-        while heap:
-            pos = heapq.heappop(heap)
-            states = agenda.pop(pos)
-            if accept in states and pos > start:
-                out.add(pos)
-            for st in states:
-                for atom, target in trans[st]:
-                    for end, _ in occurrences(view, atoms, atom, pos):
-                        nxt = agenda.get(end)
-                        if nxt is None:
-                            agenda[end] = set(closure[target])
-                            heapq.heappush(heap, end)
-                        else:
-                            nxt |= closure[target]
-    return out
+    leftmost-longest matches."""
+    return {e for s in candidate_starts(p, view, atoms) for e in accepting_ends(p, view, atoms, s)}
 
 
 def matches_at(p: CompiledPattern, view: View, atoms: Sequence[AtomDef], pos: int) -> bool:

@@ -7,6 +7,7 @@ or a regex could pass the check and then fail to compile; both call this module.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import regex
@@ -40,14 +41,34 @@ def leading_branches(pattern: str) -> list[str] | None:
     at every position: ``(?:slammed|tore)\\s+into`` runs 20-70 times slower over news
     text than ``slammed\\s+into`` and ``tore\\s+into`` together.  :func:`scan_split`
     runs the branches and merges them into exactly the matches of the whole.
-    Patterns with backreferences or inline flags are left alone (a branch would
+    Patterns with backreferences or global inline flags are left alone (a branch would
     renumber groups or move a flag).
     """
     if not pattern.startswith("(?:") or "\\g" in pattern or "(?P" in pattern \
             or "(?(" in pattern or regex.search(r"\\[1-9]|\(\?[a-zA-Z]+\)", pattern):
         return None
     branches: list[str] = []
-    depth, start, i, in_class = 0, 3, 3, False
+    start = 3
+    for i, c, depth in _structure(pattern, 3):
+        if c == "|" and depth == 0:
+            branches.append(pattern[start:i])
+            start = i + 1
+        elif c == ")" and depth < 0:   # the group closes
+            branches.append(pattern[start:i])
+            rest = pattern[i + 1:]
+            if rest[:1] in ("?", "*", "+", "{") or len(branches) < 2:
+                return None   # a quantified group, or no alternation at all
+            if not all(_opens_with_literal(b) for b in branches) or any(
+                    c2 == "|" and d2 == 0 for _, c2, d2 in _structure(rest, 0)):
+                return None   # ... or REST has alternatives of its own, tried after ours
+            return [b + rest for b in branches]
+    return None
+
+
+def _structure(pattern: str, i: int) -> Iterator[tuple[int, str, int]]:
+    """The parentheses and bars of ``pattern`` from ``i`` with the group depth there
+    (after a ``)``, before a ``(``), skipping escapes and character classes."""
+    depth, in_class = 0, False
     while i < len(pattern):
         c = pattern[i]
         if c == "\\":
@@ -61,53 +82,19 @@ def leading_branches(pattern: str) -> list[str] | None:
                 i += 2 if pattern[i + 1] == "]" else 3   # "[]...]" and "[^]...]"
                 continue
         elif c == "(":
+            yield i, c, depth
             depth += 1
         elif c == ")":
-            if depth == 0:
-                branches.append(pattern[start:i])
-                rest = pattern[i + 1:]
-                if rest[:1] in ("?", "*", "+", "{") or len(branches) < 2:
-                    return None   # a quantified group, or no alternation at all
-                if not all(_opens_with_literal(b) for b in branches) or _top_level_bar(rest):
-                    return None
-                return [b + rest for b in branches]
             depth -= 1
-        elif c == "|" and depth == 0:
-            branches.append(pattern[start:i])
-            start = i + 1
+            yield i, c, depth
+        elif c == "|":
+            yield i, c, depth
         i += 1
-    return None
 
 
 def _opens_with_literal(branch: str) -> bool:
     """A letter or digit first, not optional (``a?b`` does not open with ``a``)."""
     return branch[:1].isalnum() and (len(branch) == 1 or branch[1] not in "?*{")
-
-
-def _top_level_bar(rest: str) -> bool:
-    """Whether ``rest`` has an alternation of its own outside any group: then the
-    branches would not be tried in the order the whole tries them."""
-    depth, i, in_class = 0, 0, False
-    while i < len(rest):
-        c = rest[i]
-        if c == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-            if rest[i + 1:i + 2] == "]" or rest[i + 1:i + 3] == "^]":
-                i += 2 if rest[i + 1] == "]" else 3
-                continue
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            return True
-        i += 1
-    return False
 
 
 def compile_branches(pattern: str, flags: str) -> tuple[regex.Pattern[str], ...] | None:
