@@ -115,6 +115,7 @@ class _Compiler:
         self.regex_index: dict[tuple[Any, ...], int] = {}
         self.atoms: list[AtomDef] = []
         self.atom_index: dict[tuple[str, Any], int] = {}
+        self.atom_nodes: list[Atom] = []
         self.patterns: list[CompiledPattern] = []
         self.pattern_by_tree: dict[Node, int] = {}
         self.n_terms = 0
@@ -221,7 +222,9 @@ class _Compiler:
             idx = len(self.atoms)
             self.atoms.append(AtomDef(kind, arg, text))  # type: ignore[arg-type]
             self.atom_index[key] = idx
-        return Atom(idx)
+            self.atom_nodes.append(Atom(idx))
+        # one node per atom: the cached program pickles (and loads) each once
+        return self.atom_nodes[idx]
 
     def lower(self, p: n.Pattern) -> Node:
         if isinstance(p, n.Literal):

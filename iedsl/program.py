@@ -16,7 +16,7 @@ import ahocorasick
 import regex
 
 from .nodes import Cardinality, Position, Scope
-from .patterns import AtomDef, CompiledPattern
+from .patterns import AtomDef, CompiledPattern, pickle_as_constructor
 
 PROGRAM_VERSION = 3
 
@@ -203,3 +203,7 @@ class Program:
     rule_labels: tuple[frozenset[str], ...]   # rule -> labels it needs, with dependencies
     cue_labels: frozenset[str]      # labels the cues need, with dependencies
     regex_atoms: dict[int, int]    # regex id -> atom index
+
+
+pickle_as_constructor(SourceDef, RegexDef, EntityDef, LabelDef, RoleDef, AttrDef, EventDef,
+                      ClauseDef, SetDef, RuleDef, CueDef, ExampleDef, Program)
