@@ -97,7 +97,8 @@ HELDOUT_PINS = {"heldout4": (0.96, 0.89, 0.94), "heldout5": (0.96, 0.84, 0.92),
                 "heldout10": (0.96, 0.78, 0.81), "heldout11": (0.94, 0.75, 0.80),
                 "heldout12": (0.94, 0.79, 0.80), "heldout13": (0.92, 0.77, 0.83),
                 "heldout14": (0.95, 0.84, 0.89), "heldout15": (0.95, 0.75, 0.81),
-                "heldout16": (0.93, 0.76, 0.86), "heldout17": (0.89, 0.58, 0.75)}
+                "heldout16": (0.93, 0.76, 0.86), "heldout17": (0.89, 0.58, 0.75),
+                "heldout18": (0.93, 0.72, 0.82), "heldout19": (0.92, 0.74, 0.83)}
 
 
 @pytest.mark.parametrize("name", sorted(HELDOUT_PINS))
