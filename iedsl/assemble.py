@@ -30,8 +30,8 @@ from collections.abc import Callable
 from time import perf_counter
 from typing import Any
 
+from .constraints import Position, Scope
 from .extensions import get_predicate
-from .nodes import Position, Scope
 from .program import ClauseDef, CueDef, EventDef, RuleDef
 from .results import Argument, Frame
 from .sentence import Candidate, SentenceContext, piece_info

@@ -7,8 +7,8 @@ at it and compiled rules can name the file and line they came from.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 
+from .constraints import Cardinality, Position, Scope
 from .source import Source, Span
 
 
@@ -123,32 +123,6 @@ class Example:
 
 
 # ------------------------------------------------------------------ statements
-class Position(str, Enum):
-    BEFORE = "before"
-    AFTER = "after"
-    ANY = "any"
-
-
-class Scope(str, Enum):
-    SENTENCE = "sentence"
-    CLAUSE = "clause"
-
-
-class Cardinality(str, Enum):
-    ONE = ""          # required, at most one
-    OPTIONAL = "?"    # optional, at most one
-    MANY = "*"        # optional, any number
-    SOME = "+"        # required, any number
-
-    @property
-    def required(self) -> bool:
-        return self in (Cardinality.ONE, Cardinality.SOME)
-
-    @property
-    def repeats(self) -> bool:
-        return self in (Cardinality.MANY, Cardinality.SOME)
-
-
 @dataclass(frozen=True, slots=True)
 class Include:
     path: str

@@ -22,16 +22,17 @@ import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .corpus import Document
 from .engine import Engine
 from .errors import Diagnostic, DocumentError, IedslError
 from .scan import DEFAULT_REGEX_TIMEOUT
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 # Small enough that a few hundred documents still split evenly over the workers
 # (16 gave 13 chunks for 200 documents, which alone capped -j 2 near 1.86x), large
@@ -157,6 +158,11 @@ def _run_chunk(task: Task[R], chunk: list[Document]) -> list[R]:
 # ------------------------------------------------------------------ the parent side
 def _run_pool(engine: Engine, docs: Iterable[Document], task: Task[R],
               jobs: int) -> Iterator[R]:
+    # imported here: a process pool costs a tenth of the CLI's warm start to import,
+    # and -j 1 never needs one
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(engine,))
     chunks = chunked(docs)
     pending: deque[Future[list[R]]] = deque(

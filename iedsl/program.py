@@ -15,10 +15,10 @@ from typing import Any
 import ahocorasick
 import regex
 
-from .nodes import Cardinality, Position, Scope
+from .constraints import Cardinality, Position, Scope
 from .patterns import AtomDef, CompiledPattern, pickle_as_constructor
 
-PROGRAM_VERSION = 3
+PROGRAM_VERSION = 4
 
 
 @dataclass(frozen=True, slots=True)

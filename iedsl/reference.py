@@ -25,9 +25,9 @@ import functools
 from typing import Any
 
 from .assemble import CONJUNCTIONS, COORD_FILLERS
+from .constraints import Position, Scope
 from .extensions import get_normalizer, get_predicate
 from .fold import fold_with
-from .nodes import Position, Scope
 from .patterns import Alt, Atom, Cap, Node, Rep, Seq, View, parse_match
 from .program import Program, RuleDef, value_entries
 from .results import Argument, Frame, Mention
