@@ -216,10 +216,7 @@ class SentenceContext:
         for side, negated, pattern in edef.guards:
             p = program.patterns[pattern]
             name = f"{'not ' if negated else ''}{side}"
-            if side == "after":
-                ends = self._ends.get(p.shared)
-                if ends is None:
-                    ends = self._ends[p.shared] = match_ends(p, view, program.atoms)
+            ends = self._match_ends(p) if side == "after" else set()
             out = []
             for ts, te in kept:
                 touches = (ts in ends if side == "after"
@@ -230,6 +227,13 @@ class SentenceContext:
                     out.append((ts, te))
             kept = out
         return kept
+
+    def _match_ends(self, p: CompiledPattern) -> set[int]:
+        """Where some match of ``p`` ends in this sentence, once per label round."""
+        found = self._ends.get(p.shared)
+        if found is None:
+            found = self._ends[p.shared] = match_ends(p, self.view, self.program.atoms)
+        return found
 
     def _tok_span(self, m: Mention) -> tuple[int, int]:
         return self.start_idx[m.start], self.end_idx[m.end]
