@@ -95,8 +95,8 @@ HELDOUT_PINS = {"heldout4": (0.96, 0.90, 0.94), "heldout5": (0.96, 0.84, 0.92),
                 "heldout10": (0.96, 0.80, 0.82), "heldout11": (0.94, 0.76, 0.81),
                 "heldout12": (0.94, 0.80, 0.82), "heldout13": (0.92, 0.78, 0.84),
                 "heldout14": (0.95, 0.84, 0.89), "heldout15": (0.95, 0.76, 0.82),
-                "heldout16": (0.93, 0.78, 0.87), "heldout17": (0.89, 0.59, 0.76),
-                "heldout18": (0.93, 0.73, 0.82), "heldout19": (0.92, 0.74, 0.83)}
+                "heldout16": (0.93, 0.78, 0.87), "heldout17": (0.89, 0.60, 0.76),
+                "heldout18": (0.93, 0.75, 0.83), "heldout19": (0.92, 0.76, 0.84)}
 
 
 @pytest.mark.parametrize("name", sorted(HELDOUT_PINS))
