@@ -604,4 +604,3 @@ class _Checker:
                 if name not in names:
                     self.error("E203", f"unknown role or attribute `{name}` in event {ev.name}",
                                f.where, did_you_mean(name, names))
-

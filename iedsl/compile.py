@@ -48,6 +48,7 @@ from .program import (
     EntityDef,
     EventDef,
     ExampleDef,
+    GuardDef,
     LabelDef,
     Program,
     RegexDef,
@@ -302,7 +303,7 @@ class _Compiler:
             line = e.where.describe()
             entities.append(EntityDef(
                 e.label, f"{e.label}@{line}", e.priority, e.normalizer, self.pattern(e.pattern), i,
-                tuple((g.side, g.negated, self.pattern(g.pattern)) for g in e.guards)))
+                tuple(GuardDef(g.side, g.negated, self.pattern(g.pattern)) for g in e.guards)))
         labels = {}
         for name, info in c.labels.items():
             labels[name] = LabelDef(name, info.parent, info.policy,

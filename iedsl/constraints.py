@@ -1,4 +1,5 @@
-"""Where a role clause looks and how many arguments a role takes.
+"""Where a role clause looks, how many arguments a role takes, and an entity guard's
+name.
 
 Shared by the rule-file AST (:mod:`iedsl.nodes`) and the compiled program
 (:mod:`iedsl.program`): a program loaded from the rule cache needs these and not the
@@ -34,3 +35,8 @@ class Cardinality(str, Enum):
     @property
     def repeats(self) -> bool:
         return self in (Cardinality.MANY, Cardinality.SOME)
+
+
+def guard_name(side: str, negated: bool) -> str:
+    """How rule files write a guard: "after", "not before", ..."""
+    return f"not {side}" if negated else side

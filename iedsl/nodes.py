@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .constraints import Cardinality, Position, Scope
+from .constraints import Cardinality, Position, Scope, guard_name
 from .source import Source, Span
 
 
@@ -181,7 +181,7 @@ class EntityGuard:
     where: Where = field(compare=False)
 
     def describe(self) -> str:
-        return f"{'not ' if self.negated else ''}{self.side}"
+        return guard_name(self.side, self.negated)
 
 
 @dataclass(frozen=True, slots=True)

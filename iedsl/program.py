@@ -10,15 +10,15 @@ after :func:`~iedsl.compile.compile_rules` returns.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import ahocorasick
 import regex
 
-from .constraints import Cardinality, Position, Scope
+from .constraints import Cardinality, Position, Scope, guard_name
 from .patterns import AtomDef, CompiledPattern, pickle_as_constructor
 
-PROGRAM_VERSION = 4
+PROGRAM_VERSION = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +60,18 @@ class RegexDef:
                                                              repr=False)
 
 
+class GuardDef(NamedTuple):
+    """Context an entity's match must (not) touch (see :class:`iedsl.nodes.EntityGuard`)."""
+
+    side: str          # "after" | "before"
+    negated: bool
+    pattern: int       # index into Program.patterns
+
+    @property
+    def name(self) -> str:
+        return guard_name(self.side, self.negated)
+
+
 @dataclass(frozen=True, slots=True)
 class EntityDef:
     label: str
@@ -68,13 +80,12 @@ class EntityDef:
     normalizer: str | None
     pattern: int               # index into Program.patterns
     index: int
-    # (side, negated, pattern): context a match must (not) touch; see nodes.EntityGuard
-    guards: tuple[tuple[str, bool, int], ...] = ()
+    guards: tuple[GuardDef, ...] = ()
 
 
 def entity_patterns(e: EntityDef) -> tuple[int, ...]:
     """The patterns an entity consults: its own and its guards'."""
-    return (e.pattern, *(g[2] for g in e.guards))
+    return (e.pattern, *(g.pattern for g in e.guards))
 
 
 @dataclass(frozen=True, slots=True)

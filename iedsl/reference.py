@@ -29,7 +29,7 @@ from .constraints import Position, Scope
 from .extensions import get_normalizer, get_predicate
 from .fold import fold_with
 from .patterns import Alt, Atom, Cap, Node, Rep, Seq, View, parse_match
-from .program import Program, RuleDef, value_entries
+from .program import GuardDef, Program, RuleDef, value_entries
 from .results import Argument, Frame, Mention
 from .scan import Hit
 from .sentence import piece_info
@@ -186,16 +186,15 @@ class _Sentence:
                         self.view.add(ai, ts, te, m)
         self.view.finish()
 
-    def guard_holds(self, guard: tuple[str, bool, int], ts: int, te: int) -> bool:
+    def guard_holds(self, guard: GuardDef, ts: int, te: int) -> bool:
         """``after P``: some non-empty match of P ends at ``ts``; ``before P``: one
         starts at ``te``; ``not``: there is none."""
-        side, negated, pattern = guard
-        tree = self.p.patterns[pattern].tree
-        if side == "after":
+        tree = self.p.patterns[guard.pattern].tree
+        if guard.side == "after":
             touches = any(ts in self.ends(tree, s) for s in range(ts))
         else:
             touches = self.starts_here(tree, te)
-        return touches != negated
+        return touches != guard.negated
 
     def mention(self, e: Any, ts: int, te: int) -> Mention:
         self.view.finish()

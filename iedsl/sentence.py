@@ -213,16 +213,15 @@ class SentenceContext:
         view = self.view
         if view.dirty:
             view.finish()
-        for side, negated, pattern in edef.guards:
-            p = program.patterns[pattern]
-            name = f"{'not ' if negated else ''}{side}"
-            ends = self._match_ends(p) if side == "after" else set()
+        for guard in edef.guards:
+            p = program.patterns[guard.pattern]
+            after = guard.side == "after"
+            ends = self._match_ends(p) if after else set()
             out = []
             for ts, te in kept:
-                touches = (ts in ends if side == "after"
-                           else matches_at(p, view, program.atoms, te))
-                if touches == negated:
-                    self.guarded.append((edef.index, ts, te, name))
+                touches = ts in ends if after else matches_at(p, view, program.atoms, te)
+                if touches == guard.negated:
+                    self.guarded.append((edef.index, ts, te, guard.name))
                 else:
                     out.append((ts, te))
             kept = out
