@@ -341,8 +341,8 @@ class _Checker:
             return
         feeds: dict[str, set[str]] = {}      # lexicon -> labels whose ids it can give
         for e in self.entities:
-            for lex in self.id_sources(e.pattern, frozenset()):
-                feeds.setdefault(lex, set()).add(e.label)
+            for source in self.id_sources(e.pattern, frozenset()):
+                feeds.setdefault(source, set()).add(e.label)
         seen: dict[str, list[tuple[str, str | None]]] = {}
         reported = 0
         for name, lex in self.lexicons.items():

@@ -344,11 +344,11 @@ class _Compiler:
             named[name] = self.pattern(decl.pattern)
         gate, gate_all = self.gates(rules, entities, labels)
         simple: dict[int, list[int]] = {}
-        for e in entities:
-            tree = self.patterns[e.pattern].tree
+        for edef in entities:
+            tree = self.patterns[edef.pattern].tree
             if (isinstance(tree, Atom) and self.atoms[tree.index].kind == "src"
-                    and not e.guards):
-                simple.setdefault(tree.index, []).append(e.index)
+                    and not edef.guards):
+                simple.setdefault(tree.index, []).append(edef.index)
         return Program(
             version=PROGRAM_VERSION, automaton=self.automaton(), sources=tuple(self.sources),
             regexes=tuple(self.regexes), atoms=tuple(self.atoms), patterns=tuple(self.patterns),

@@ -155,7 +155,7 @@ def read_term_rows(source: Source, problems: list[Diagnostic]) -> tuple[TermRow,
 
     One plain pass: no grammar, no per-character work, offsets only for errors.
     """
-    rows = []
+    rows: list[TermRow] = []
     append = rows.append
     for lineno, line in enumerate(source.text.split("\n"), start=1):
         if not line or line[0] == "#":

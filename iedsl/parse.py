@@ -113,7 +113,7 @@ def _syntax_diagnostic(source: Source, exc: lark.exceptions.UnexpectedInput) -> 
                           source=source, span=Span(start, end),
                           hint=f"expected {expected}")
     if isinstance(exc, lark.exceptions.UnexpectedCharacters):
-        pos = exc.pos_in_stream
+        pos = exc.pos_in_stream or 0
         ch = text[pos] if pos < len(text) else ""
         if ch == '"':
             line_end = text.find("\n", pos)

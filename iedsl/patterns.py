@@ -408,6 +408,7 @@ def accepting_ends(p: CompiledPattern, view: View, atoms: Sequence[AtomDef], sta
     trans, closure, accept = nfa.trans, nfa.closure, nfa.accept
     table = view.table
     special = view.special
+    occ: Sequence[tuple[int, Any]] | None
     agenda: dict[int, set[int]] = {start: set(nfa.start)}
     heap = [start]
     while heap:

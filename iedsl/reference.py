@@ -81,7 +81,7 @@ def _literal_hits(program: Program, text: str) -> list[Hit]:
             s, e = origin[pos], origin[pos + len(key) - 1] + 1
             if s in starts and e in ends:
                 for atom, term_id, attrs, check, folds in entries:
-                    if check is not None and fold_with(text[s:e], folds) != check:
+                    if check is not None and fold_with(text[s:e], folds or frozenset()) != check:
                         continue
                     hits.append((s, e, atom, term_id, attrs, 2))
             pos = folded.find(key, pos + 1)
@@ -284,7 +284,7 @@ class _Sentence:
         if any(r.cardinality.required and not taken[r.name] for r in event.roles):
             return None
         decls = {a.name: a for a in event.attrs}
-        attrs = {a.name: a.default for a in event.attrs}
+        attrs: dict[str, Any] = {a.name: a.default for a in event.attrs}
         trig = piece_info(parse_match(self.p.patterns[rule.trigger].tree, self.view,
                                       self.p.atoms, ts, te), ts, te)[1]
         trig_attrs = dict(trig)

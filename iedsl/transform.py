@@ -58,7 +58,8 @@ class ToNodes(Transformer):
         return n.Where(self.source, Span(meta.start_pos, meta.end_pos))
 
     def _tok_where(self, tok: Token) -> n.Where:
-        return n.Where(self.source, Span(tok.start_pos, tok.end_pos))
+        # lark's Token types its positions as optional; a parsed token always has them
+        return n.Where(self.source, Span(tok.start_pos or 0, tok.end_pos or 0))
 
     # files -------------------------------------------------------------
     def start(self, meta: Any, children: list[Any]) -> list[Any]:
@@ -173,6 +174,7 @@ class ToNodes(Transformer):
                 examples.append(v)
             else:
                 pattern = v
+        assert pattern is not None   # the grammar requires one
         return n.EntityDecl(label, priority, normalizer, pattern, tuple(examples),
                             self._where(meta), tuple(guards))
 
@@ -374,6 +376,7 @@ class ToNodes(Transformer):
                 examples.append(c)
             elif c is not None:
                 pattern = c
+        assert pattern is not None   # the grammar requires one
         return n.CueDecl(attr, value, position, within, events, pattern, tuple(examples),
                          self._where(meta))
 
