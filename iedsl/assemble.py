@@ -115,14 +115,10 @@ def fill_rule(ctx: SentenceContext, rule: RuleDef, event: EventDef, ts: int, te:
               trig_attrs: dict[str, Any], trace: Trace | None = None) -> Frame | None:
     used: list[tuple[int, int]] = [(ts, te)]
     taken: dict[str, list[Candidate]] = {r.name: [] for r in event.roles}
-    for clause in rule.clauses:
+    # traced, every clause is tried, so that explain can say why each took nothing
+    for clause in rule.clauses if trace is not None else ctx.live_clauses(rule):
         got = taken[clause.role]
         if got and not clause.repeats:
-            continue
-        # a clause whose filler or via has no match in the sentence takes nothing;
-        # asked only here, so a fallback clause of a role already filled costs nothing
-        # (traced, every clause is tried, so that explain can say why each took nothing)
-        if trace is None and not ctx.clause_live(clause):
             continue
         chosen = fill_clause(ctx, rule, clause, ts, te, used, clause.repeats, trace)
         if chosen:

@@ -23,7 +23,7 @@ from .patterns import (
     matches_at,
     parse_match,
 )
-from .program import ClauseDef, EntityDef, Program
+from .program import ClauseDef, EntityDef, Program, RuleDef
 from .results import Mention
 from .scan import Hit
 from .source import Span
@@ -76,6 +76,7 @@ class SentenceContext:
         self._index: dict[int, Any] = {}
         self._via: dict[int, tuple[dict[int, int], dict[int, int]]] = {}
         self._ends: dict[int, set[int]] = {}    # guard pattern -> where its matches end
+        self._live: dict[int, tuple[ClauseDef, ...]] = {}
         self._label_atoms = program.label_atoms
 
     # ------------------------------------------------------------- coordinates
@@ -157,17 +158,21 @@ class SentenceContext:
             found = self._via[key] = ({e: s for s, e in spans}, {s: e for s, e in spans})
         return found
 
-    def clause_live(self, clause: ClauseDef) -> bool:
-        """Whether ``clause`` can take an argument anywhere in this sentence.
+    def live_clauses(self, rule: RuleDef) -> tuple[ClauseDef, ...]:
+        """The clauses of ``rule`` that can take an argument anywhere in this sentence.
 
         A clause whose filler has no match here, or whose via pattern has none, takes
-        nothing for any trigger; most of a rule's fallback clauses are such.  Both
-        answers come from the per-sentence cache of :meth:`matches`, so asking once
-        per trigger costs two dictionary lookups.  Call after the entities have run
-        (their caches are cleared label by label).
+        nothing for any trigger; most of a rule's fallback clauses are such, so they
+        are dropped once per sentence rather than tried once per trigger.  Call after
+        the entities have run (their caches are cleared label by label).
         """
-        return bool(self.matches(clause.filler)) and (clause.via is None
-                                                      or bool(self.matches(clause.via)))
+        found = self._live.get(rule.index)
+        if found is None:
+            # matches() is cached per shared pattern: each is matched once a sentence
+            found = self._live[rule.index] = tuple(
+                c for c in rule.clauses
+                if self.matches(c.filler) and (c.via is None or self.matches(c.via)))
+        return found
 
     # ------------------------------------------------------------- entities
     def run_entities(self, only: frozenset[str] | None = None) -> None:
