@@ -20,16 +20,21 @@ PATTERNS = [
     (r"(?:shot|shoot)\s+down(?=\s+(?:\S+\s+){0,2}?jets?\b)", "i"),
     (r"(?:on|in|at)(?=\s)", ""),
     (r"(?:x|xy|y)", ""),
+    (r"(?:,|and|but)(?=\s+(?:also\s+)?(?:was|the)\b)", ""),
 ]
 WORDS = ["is", "island", "i", "a", "ab", "abc", "bc", "c", "was", "were", "be", "been",
          "not", "no", "the", "deal", "deals", "agreement", "Agreements", "shot", "down",
-         "jets", "jet", "shoot", "on", "in", "at", "x", "xy", "y", "Was", "THE"]
+         "jets", "jet", "shoot", "on", "in", "at", "x", "xy", "y", "Was", "THE", "and",
+         "but", "also", ","]
 
 
 @pytest.mark.parametrize(("pattern", "expected"), [
     (r"(?:slammed|tore)\s+into", [r"slammed\s+into", r"tore\s+into"]),
     (r"(?:a|b)(?!c|d)", ["a(?!c|d)", "b(?!c|d)"]),
     (r"(?:a[)|]b|c)d", ["a[)|]bd", "cd"]),
+    (r"(?:,|and)(?=\s)", [r",(?=\s)", r"and(?=\s)"]),   # punctuation is a literal too
+    (r"(?:\.|x)y", None),           # ... but not a metacharacter or an escape
+    (r"(?:#|x)y", None),             # ... nor what the verbose flag makes special
     (r"(?:a|b)c|d", None),           # "d" is an alternative of the whole
     (r"(?:a|b)?c", None),            # a quantified group
     (r"(?:\s|x)y", None),            # a branch that opens with no literal
