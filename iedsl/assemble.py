@@ -16,9 +16,10 @@ Semantics (pinned by the reference interpreter and its property tests):
   and then any further candidate listed together with a taken one ("Iraq and Syria",
   "A, B, and C") even past the via word or the token limit; lists are read as
   written: commas, then one closing and/or (a lone comma is not a list).
-* A frame is made only when every required role has an argument and every
-  ``require`` predicate agrees.  Attributes: the event's defaults, then the
-  trigger's attributes, then ``set`` clauses, then cues in declaration order.
+* A frame is made only when every required role (of the event, or named by the rule's
+  ``require``) has an argument and every ``require`` predicate agrees.  Attributes:
+  the event's defaults, then the trigger's attributes, then ``set`` clauses, then cues
+  in declaration order.
 * Frames of one type whose triggers overlap compete: higher rule priority, longer
   trigger, more arguments, earlier rule wins.
 """
@@ -124,10 +125,10 @@ def fill_rule(ctx: SentenceContext, rule: RuleDef, event: EventDef, ts: int, te:
         if chosen:
             got.extend(chosen)
             used.extend((c.ts, c.te) for c in chosen)
-    for role in event.roles:
-        if role.cardinality.required and not taken[role.name]:
+    for name in required_roles(rule, event):
+        if not taken[name]:
             if trace is not None:
-                trace({"kind": "missing", "rule": rule.name, "role": role.name,
+                trace({"kind": "missing", "rule": rule.name, "role": name,
                        "span": ctx.char_span(ts, te)})
             return None
     attrs = frame_attrs(ctx, rule, event, ts, te, trig_attrs, taken)
@@ -142,6 +143,8 @@ def fill_rule(ctx: SentenceContext, rule: RuleDef, event: EventDef, ts: int, te:
     frame = Frame(event.name, start, end, ctx.text[start:end], tuple(attrs.items()),
                   tuple(args), rule.name, rule.where, ctx.index, rule.priority)
     for pred in rule.requires:
+        if pred in taken:   # a role, checked above
+            continue
         fn = get_predicate(pred)
         if fn is not None and not fn(frame, ctx.text):
             if trace is not None:
@@ -255,6 +258,14 @@ def _reject(ctx: SentenceContext, clause: ClauseDef, c: Candidate, ts: int, te: 
     elif clause.adjacent and gap:
         return f"{gap} tokens from the trigger (right {side.value} it)"
     return None
+
+
+def required_roles(rule: RuleDef, event: EventDef) -> list[str]:
+    """The roles a frame of ``rule`` must fill: the event's required roles and the roles
+    the rule itself requires (``require ROLE``), in declaration order."""
+    names = [r.name for r in event.roles]
+    return [r.name for r in event.roles if r.cardinality.required] + \
+        [q for q in rule.requires if q in names and not event.role(q).cardinality.required]
 
 
 def _coordinate(ctx: SentenceContext, cands: list[Candidate], starts: list[int],

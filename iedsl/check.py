@@ -558,10 +558,13 @@ class _Checker:
                     self.error("E203", f"unknown role `{src}` in event {ev.name}", s.where,
                                did_you_mean(src, roles))
         for q in r.requires:
-            if get_predicate(q.predicate) is None:
-                self.error("E210", f"unknown predicate `{q.predicate}`", q.where,
-                           "register it with @iedsl.register_predicate and name its module "
-                           "with `python \"module\"`")
+            # `require ROLE`: this rule fires only with an argument for the role (an
+            # event type can leave a role optional that one of its rules needs).
+            if q.predicate not in roles and get_predicate(q.predicate) is None:
+                self.error("E210", f"unknown role or predicate `{q.predicate}`", q.where,
+                           f"roles of {ev.name}: {', '.join(roles)}; or register a predicate "
+                           "with @iedsl.register_predicate and name its module with "
+                           "`python \"module\"`")
         for ex in r.examples:
             self.check_example(ex, events, global_attrs)
 

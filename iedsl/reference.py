@@ -283,6 +283,8 @@ class _Sentence:
             used |= {(s, e) for s, e, _ in chosen}
         if any(r.cardinality.required and not taken[r.name] for r in event.roles):
             return None
+        if any(q in taken and not taken[q] for q in rule.requires):   # `require ROLE`
+            return None
         decls = {a.name: a for a in event.attrs}
         attrs: dict[str, Any] = {a.name: a.default for a in event.attrs}
         trig = piece_info(parse_match(self.p.patterns[rule.trigger].tree, self.view,
@@ -324,6 +326,8 @@ class _Sentence:
         frame = Frame(event.name, start, end, self.text[start:end], tuple(attrs.items()),
                       tuple(args), rule.name, rule.where, self.index, rule.priority)
         for pred in rule.requires:
+            if pred in taken:
+                continue
             fn = get_predicate(pred)
             if fn is not None and not fn(frame, self.text):
                 return None

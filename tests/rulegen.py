@@ -138,6 +138,8 @@ def rule_sets(draw: st.DrawFn) -> str:
         if draw(st.booleans()):
             clauses.append(draw(st.sampled_from(["set mode from trigger, a", "set mode = air",
                                                  "set pol = neg"])))
+        if draw(st.integers(0, 3)) == 0:   # a role this rule needs and the event does not
+            clauses.append(f"require {draw(st.sampled_from(roles))}")
         out.append(f"rule r{r} for EV priority {draw(st.integers(0, 2))} "
                    f"{{ {' '.join(clauses)} }}")
     for _ in range(draw(st.integers(0, 2))):

@@ -144,6 +144,18 @@ def test_python_extensions_are_called_by_name(tmp_path, monkeypatch) -> None:
     assert pickle.loads(pickle.dumps(eng)).mentions("Iraq")[0].value == "IRAQ"
 
 
+def test_a_rule_can_require_a_role_the_event_leaves_optional() -> None:
+    eng = iedsl.Engine.from_string(
+        'label P\nentity P = "Bob" | "Ann"\nevent FREE { agent: P? detainee: P* }\n'
+        'rule r for FREE { trigger = "freed" agent = P before trigger within 0 '
+        'detainee = P after trigger within 0 require detainee }\n'
+        'rule s for FREE { trigger = "swap" detainee = P after trigger within 0 }')
+    frames = eng.extract("Bob freed Ann. Bob freed him. A swap. A swap Ann.").frames
+    assert [(f.trigger_text, [(a.role, a.text) for a in f.args]) for f in frames] == [
+        ("freed", [("agent", "Bob"), ("detainee", "Ann")]), ("swap", []),
+        ("swap", [("detainee", "Ann")])]
+
+
 def test_bundled_rules_path_exists() -> None:
     assert iedsl.bundled_rules().is_dir()
 
