@@ -261,11 +261,9 @@ def _reject(ctx: SentenceContext, clause: ClauseDef, c: Candidate, ts: int, te: 
 
 
 def required_roles(rule: RuleDef, event: EventDef) -> list[str]:
-    """The roles a frame of ``rule`` must fill: the event's required roles and the roles
-    the rule itself requires (``require ROLE``), in declaration order."""
-    names = [r.name for r in event.roles]
-    return [r.name for r in event.roles if r.cardinality.required] + \
-        [q for q in rule.requires if q in names and not event.role(q).cardinality.required]
+    """The roles a frame of ``rule`` must fill, in the event's order: those the event
+    requires and those the rule itself requires (``require ROLE``)."""
+    return [r.name for r in event.roles if r.cardinality.required or r.name in rule.requires]
 
 
 def _coordinate(ctx: SentenceContext, cands: list[Candidate], starts: list[int],
