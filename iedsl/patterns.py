@@ -560,6 +560,11 @@ def match_ends(p: CompiledPattern, view: View, atoms: Sequence[AtomDef]) -> set[
     """Every position where some non-empty match ends, from any start: what a
     lookbehind asks (entity guards), where :func:`find_all` keeps only the
     leftmost-longest matches."""
+    if p.alternatives is not None:
+        # One atom deep ("of" | "," | "and"): the matches are the atoms' occurrences.
+        table = view.table
+        return {end for a in p.alternatives if a in table
+                for occ in table[a].values() for end, _ in occ}
     return {e for s in candidate_starts(p, view, atoms) for e in accepting_ends(p, view, atoms, s)}
 
 

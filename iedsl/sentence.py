@@ -214,6 +214,8 @@ class SentenceContext:
         if view.dirty:
             view.finish()
         for guard in edef.guards:
+            if not kept:
+                break   # nothing left to test: the guard's matches are not needed
             p = program.patterns[guard.pattern]
             after = guard.side == "after"
             ends = self._match_ends(p) if after else set()
@@ -256,18 +258,28 @@ class SentenceContext:
 
 
 class _Negation:
-    """Whether a negated pattern matches at a position of one sentence, memoized."""
+    """Whether a negated pattern matches at a position of one sentence, memoized.
 
-    __slots__ = ("atoms", "cache", "pattern")
+    A negated alternation of atoms (``!(@STOPWORDS | @CAPWORD)``, the usual kind) is
+    answered from the view's table alone: an occurrence of one of them starts there.
+    """
+
+    __slots__ = ("alternatives", "atoms", "cache", "pattern")
 
     def __init__(self, pattern: CompiledPattern, atoms: tuple[AtomDef, ...]) -> None:
         self.pattern, self.atoms = pattern, atoms
+        self.alternatives = pattern.alternatives
         self.cache: dict[int, bool] = {}
 
     def __call__(self, view: View, pos: int) -> bool:
         hit = self.cache.get(pos)
         if hit is None:
-            hit = self.cache[pos] = matches_at(self.pattern, view, self.atoms, pos)
+            if self.alternatives is not None:
+                table = view.table
+                hit = any(pos in table.get(a, ()) for a in self.alternatives)
+            else:
+                hit = matches_at(self.pattern, view, self.atoms, pos)
+            self.cache[pos] = hit
         return hit
 
 
