@@ -11,7 +11,9 @@ turns an undecodable file into an error record instead of stopping the run.
 
 * a file ``x/name.txt`` is one document with id ``name`` (the file name without its
   extension); a ``.jsonl`` file holds one document per line:
-  ``{"id": ..., "text": ..., "date": "YYYY-MM-DD"}`` (``date`` optional);
+  ``{"id": ..., "text": ..., "date": "YYYY-MM-DD"}`` (``date`` optional; ``doc``
+  stands for ``id``, so EVENTS.md's gold files and iedsl's own output read back
+  with their document ids, and ``iedsl eval --run gold.jsonl`` lines up);
 * a folder means every file below it matching ``--glob`` (default ``*.txt``), in
   sorted order of relative path;
 * a pattern with ``*``, ``?`` or ``[`` is expanded like a shell would (``**`` too);
@@ -193,6 +195,14 @@ def _jsonl_file(path: str) -> Iterator[Document]:
             yield Document(stem, error=("D001", f"cannot decode {path} as UTF-8: {exc.reason}"))
 
 
+def _record_id(rec: dict[str, Any], where: str) -> str:
+    """A record's id: ``id``, else ``doc`` (the key of EVENTS.md), else FILE:LINE."""
+    for key in ("id", "doc"):
+        if rec.get(key) is not None:
+            return str(rec[key])
+    return where
+
+
 def _jsonl_lines(lines: Any, name: str) -> Iterator[Document]:
     """Documents of JSON Lines input; a bad line becomes an error document (D006)."""
     for lineno, line in enumerate(lines, 1):
@@ -206,11 +216,11 @@ def _jsonl_lines(lines: Any, name: str) -> Iterator[Document]:
             yield Document(where, error=("D006", f"line {lineno} is not JSON: {exc}"), size=size)
             continue
         if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
-            yield Document(str(rec.get("id", where)) if isinstance(rec, dict) else where,
+            yield Document(_record_id(rec, where) if isinstance(rec, dict) else where,
                            error=("D006", f'line {lineno} needs a string "text" field'),
                            size=size)
             continue
-        doc_id = str(rec["id"]) if rec.get("id") is not None else where
+        doc_id = _record_id(rec, where)
         date = None
         if rec.get("date") is not None:
             try:

@@ -283,6 +283,30 @@ def test_extract_jsonl_file_with_a_bad_line(capsys: pytest.CaptureFixture[str],
     assert "docs:2" in err and "2 of 3 documents failed" in err
 
 
+def test_jsonl_doc_key_names_the_document_and_eval_run_lines_up(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A JSON Lines corpus in EVENTS.md's shape (``doc``, ``text``, ``events``) keeps its
+    ids, so the same file serves as the documents and the gold of ``eval --run``."""
+    text = "US strikes on Iraq."
+    rec = {"doc": "g1", "text": text, "events": [{
+        "type": "ATTACK", "trigger": {"start": 3, "end": 10, "text": "strikes"},
+        "attrs": {}, "args": [{"role": "target", "start": 14, "end": 18, "text": "Iraq"}]}]}
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text(json.dumps(rec) + "\n" + json.dumps({"id": "i1", "doc": "ignored",
+                                                           "text": text}) + "\n",
+                     encoding="utf-8")
+    code, out, _ = call(capsys, "extract", str(mixed), "--rules", str(RULES))
+    assert code == 0
+    assert [r["doc"] for r in records(out)] == ["g1", "i1"]    # `id` wins over `doc`
+    data = tmp_path / "gold.jsonl"
+    data.write_text(json.dumps(rec) + "\n", encoding="utf-8")
+    code, out, _ = call(capsys, "eval", "--gold", str(data), "--run", str(data),
+                        "--rules", str(RULES), "--json")
+    assert code == 0
+    scores = json.loads(out)
+    assert scores["lenient"]["tc"]["recall"] == 1.0, scores
+
+
 def test_undecodable_file_is_an_error_record(capsys: pytest.CaptureFixture[str],
                                              corpus: Path) -> None:
     (corpus / "bad.txt").write_bytes(b"US strikes \xff\xfe on Iraq.")
