@@ -68,3 +68,36 @@ def test_a_failed_write_is_a_miss_and_leaves_no_file(rules: Path,
     engine = iedsl.Engine.load(rules / "main.ie", cache=True)
     assert [m.text for m in engine.mentions("Iraq.")] == ["Iraq"]
     assert list((rules.parent / "cache").iterdir()) == []
+
+
+def test_loading_leaves_the_garbage_collector_as_it_was(rules: Path) -> None:
+    import gc
+
+    iedsl.Engine.load(rules / "main.ie", cache=True)
+    assert gc.isenabled()
+    assert iedsl.Engine.load(rules / "main.ie", cache=True).mentions("Iraq.")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        iedsl.Engine.load(rules / "main.ie", cache=True)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_equal_term_attributes_and_folds_are_one_object(tmp_path: Path) -> None:
+    """Shared objects pickle once: a big case-sensitive term file stays cheap to load."""
+    from iedsl.program import value_entries
+
+    rows = "".join(f"Town{i}\tplace:t{i}\tkind=city;country=irq;case=exact\n"
+                   for i in range(50))
+    (tmp_path / "towns.tsv").write_text(rows, encoding="utf-8")
+    (tmp_path / "towns.ie").write_text('lexicon T from "towns.tsv"\nentity PLACE = @T',
+                                      encoding="utf-8")
+    engine = iedsl.Engine.load(tmp_path / "towns.ie")
+    entries = [e for _, v in engine.program.automaton.items() for e in value_entries(v)]
+    assert len(entries) == 50
+    assert len({id(e[2]) for e in entries}) == 1      # attrs
+    assert len({id(e[4]) for e in entries}) == 1      # folds (all but case)
+    assert engine.mentions("in Town7.")[0].attrs == (("kind", "city"), ("country", "irq"))
+    assert not engine.mentions("in town7.")           # case=exact holds
