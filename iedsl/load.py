@@ -61,7 +61,7 @@ def load_rules_text(text: str, *, name: str = "<rules>",
     """Load rules given as a string; includes need ``base_dir``."""
     root = Path(base_dir).resolve() if base_dir is not None else None
     loader = _Loader(root)
-    loader.add_source(Source(name, text), None)
+    loader.add_source(Source(name, text), root)   # its includes resolve from base_dir
     return loader.finish()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import pickle
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -240,3 +241,13 @@ lexicon PLACES { "Gaza", "Kharkiv" }
 entity SCENE = @PLACES after "in" _?
 ''')
     assert [m.text for m in eng.mentions("in Gaza, and in central Kharkiv")] == ["Gaza", "Kharkiv"]
+
+
+def test_from_string_reads_term_files_and_includes_under_base_dir(tmp_path: Path) -> None:
+    (tmp_path / "towns.tsv").write_text("Harir\tplace:harir\n", encoding="utf-8")
+    (tmp_path / "more.ie").write_text('lexicon T2 { "Kalak" }', encoding="utf-8")
+    rules = 'include "more.ie"\nlexicon T from "towns.tsv"\nentity PLACE = @T | @T2'
+    engine = iedsl.Engine.from_string(rules, base_dir=tmp_path)
+    assert [m.text for m in engine.mentions("From Harir to Kalak.")] == ["Harir", "Kalak"]
+    with pytest.raises(iedsl.RuleCheckError, match="E303"):
+        iedsl.Engine.from_string(rules)          # without base_dir: a clear error
