@@ -23,7 +23,8 @@ _QUOTED = re.compile(r'"((?:[^"\\]|\\.)+)"')
 _REGEX = re.compile(r"/(?:[^/\\\n]|\\.)+/[a-z]*")
 _COMMENT = re.compile(r"(^|\s)#.*$", re.M)
 _LEXICON_BLOCK = re.compile(rf"^lexicon\s+({_NAME})[^{{\"\n]*\{{(.*?)\}}", re.M | re.S)
-_LEXICON_FILE = re.compile(rf'^lexicon\s+({_NAME})[^{{"]*?\bfrom\s+"([^"]+)"', re.M)
+_LEXICON_FILE = re.compile(rf'^lexicon\s+({_NAME})[^{{"]*?\bfrom\s+("[^"]+"(?:\s*,\s*"[^"]+")*)',
+                           re.M)
 _DEF = re.compile(rf"^(pattern|entity)\s+({_NAME})\s*(?:normalize\s+\w+\s*)?=(.*)$")
 _TRIGGER = re.compile(r"^\s+trigger\s*=(.*)$")
 _REF = re.compile(rf"@({_NAME})")
@@ -33,7 +34,7 @@ _REF = re.compile(rf"@({_NAME})")
 class PackVocabulary:
     """Word lists of the pack: TSV files and inline lexicons; the trigger literals."""
 
-    tsv_files: dict[str, Path]            # lexicon name -> term file
+    tsv_files: dict[str, tuple[Path, ...]]   # lexicon name -> its term files
     inline: dict[str, tuple[str, ...]]    # lexicon name -> literals
     triggers: tuple[str, ...]             # every literal a trigger can start with
 
@@ -54,14 +55,15 @@ def _unquote(s: str) -> str:
 
 def read_pack(pack: Path) -> PackVocabulary:
     """Lexicons and trigger literals of every ``.ie`` file under ``pack``."""
-    tsv: dict[str, Path] = {}
+    tsv: dict[str, tuple[Path, ...]] = {}
     inline: dict[str, tuple[str, ...]] = {}
     defs: dict[str, str] = {}
     trigger_exprs: list[str] = []
     for path in sorted(pack.rglob("*.ie")):
         text = _COMMENT.sub("", path.read_text(encoding="utf-8"))
         for m in _LEXICON_FILE.finditer(text):
-            tsv[m.group(1)] = (path.parent / m.group(2)).resolve()
+            tsv[m.group(1)] = tuple((path.parent / f).resolve()
+                                    for f in _QUOTED.findall(m.group(2)))
         for m in _LEXICON_BLOCK.finditer(text):
             inline[m.group(1)] = tuple(_unquote(q) for q in _QUOTED.findall(m.group(2)))
         current: str | None = None

@@ -250,9 +250,9 @@ class SpacyPack(Method):
         self.phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.matcher = Matcher(self.nlp.vocab)
         vocab = read_pack(pack_dir())
-        for name, path in sorted(vocab.tsv_files.items()):
-            if path.is_file():
-                _add_phrases(self.nlp, self.phrases, name, [t for t, _ in read_tsv(path)])
+        for name, paths in sorted(vocab.tsv_files.items()):
+            terms = [t for path in paths if path.is_file() for t, _ in read_tsv(path)]
+            _add_phrases(self.nlp, self.phrases, name, terms)
         for name, literals in sorted(vocab.inline.items()):
             _add_phrases(self.nlp, self.phrases, name, list(literals))
         helper = _blank()
