@@ -87,6 +87,14 @@ def test_warnings_do_not_fail() -> None:
     assert {"W101", "W403", "W404"} <= set(codes)
 
 
+@pytest.mark.parametrize(("regex_text", "warned"), [
+    ("(a+)+b", True), ("y(?:[ -]x{2,})*", True), ("(a+)++b", False), ("(?>a+)+b", False),
+    ("y(?:[ -]x{2,})*+", False), ("(ab)+c", False)])
+def test_nested_quantifier_warning_heeds_its_own_hint(regex_text: str, warned: bool) -> None:
+    engine = iedsl.Engine.from_string(BASE + f"entity F = /{regex_text}/", name="r.ie")
+    assert ("W404" in {w.code for w in engine.warnings}) == warned
+
+
 def test_includes_are_confined_to_the_rules_directory(tmp_path: Path) -> None:
     rules = tmp_path / "rules"
     rules.mkdir()
