@@ -84,32 +84,33 @@ def test_seed_scores_do_not_fall(metric: str, pin: float) -> None:
     assert value >= pin, f"{metric} fell to {value:.3f} (pinned at {pin})"
 
 
-# Held-out sets 4 to 45 (tests/fixtures/heldout4..45: 5 to 8 documents each, written
+# Held-out sets 4 to 47 (tests/fixtures/heldout4..47: 5 to 8 documents each, written
 # from EVENTS.md and the seeds only, each scored before it was used to fix rules; first
 # contact and current scores in docs/rulepack.md), pinned a little below what the pack
 # reaches now (TC, AC F1, AC precision), so that a rule change cannot quietly lose them.
 FIXTURES = Path(__file__).parent / "fixtures"
-HELDOUT_PINS = {"heldout4": (0.96, 0.90, 0.94), "heldout5": (0.96, 0.84, 0.92),
-                "heldout6": (0.91, 0.80, 0.86), "heldout7": (0.86, 0.63, 0.82),
+HELDOUT_PINS = {"heldout4": (0.96, 0.9, 0.94), "heldout5": (0.96, 0.84, 0.92),
+                "heldout6": (0.91, 0.8, 0.86), "heldout7": (0.86, 0.63, 0.82),
                 "heldout8": (0.96, 0.85, 0.88), "heldout9": (0.95, 0.84, 0.86),
-                "heldout10": (0.96, 0.80, 0.82), "heldout11": (0.94, 0.76, 0.81),
-                "heldout12": (0.94, 0.80, 0.82), "heldout13": (0.92, 0.78, 0.84),
+                "heldout10": (0.96, 0.8, 0.82), "heldout11": (0.94, 0.76, 0.81),
+                "heldout12": (0.94, 0.8, 0.82), "heldout13": (0.92, 0.78, 0.84),
                 "heldout14": (0.95, 0.84, 0.89), "heldout15": (0.95, 0.76, 0.82),
-                "heldout16": (0.93, 0.78, 0.87), "heldout17": (0.89, 0.60, 0.76),
+                "heldout16": (0.93, 0.78, 0.87), "heldout17": (0.89, 0.6, 0.76),
                 "heldout18": (0.93, 0.75, 0.83), "heldout19": (0.92, 0.76, 0.84),
                 "heldout20": (0.98, 0.81, 0.88), "heldout21": (0.93, 0.78, 0.85),
                 "heldout22": (0.95, 0.79, 0.87), "heldout23": (0.97, 0.77, 0.85),
                 "heldout24": (0.96, 0.78, 0.88), "heldout25": (0.96, 0.83, 0.91),
                 "heldout26": (0.96, 0.77, 0.87), "heldout27": (0.94, 0.71, 0.85),
                 "heldout28": (0.96, 0.81, 0.92), "heldout29": (0.94, 0.76, 0.83),
-                "heldout30": (0.89, 0.73, 0.84), "heldout31": (0.94, 0.80, 0.85),
+                "heldout30": (0.89, 0.73, 0.84), "heldout31": (0.94, 0.8, 0.85),
                 "heldout32": (0.96, 0.81, 0.85), "heldout33": (0.95, 0.77, 0.81),
-                "heldout34": (0.94, 0.78, 0.83), "heldout35": (0.94, 0.77, 0.80),
-                "heldout36": (0.95, 0.82, 0.87), "heldout37": (0.93, 0.72, 0.84),
-                "heldout38": (0.91, 0.70, 0.88), "heldout39": (0.94, 0.74, 0.82),
-                "heldout40": (0.88, 0.70, 0.88), "heldout41": (0.90, 0.75, 0.80),
-                "heldout42": (0.96, 0.80, 0.85), "heldout43": (0.87, 0.66, 0.82),
-                "heldout44": (0.92, 0.77, 0.82), "heldout45": (0.92, 0.71, 0.81)}
+                "heldout34": (0.94, 0.78, 0.83), "heldout35": (0.94, 0.77, 0.8),
+                "heldout36": (0.95, 0.82, 0.87), "heldout37": (0.95, 0.76, 0.85),
+                "heldout38": (0.94, 0.73, 0.9), "heldout39": (0.95, 0.76, 0.82),
+                "heldout40": (0.94, 0.76, 0.89), "heldout41": (0.9, 0.75, 0.8),
+                "heldout42": (0.97, 0.8, 0.85), "heldout43": (0.94, 0.71, 0.82),
+                "heldout44": (0.95, 0.79, 0.83), "heldout45": (0.95, 0.73, 0.81),
+                "heldout46": (0.95, 0.77, 0.85), "heldout47": (0.95, 0.75, 0.83)}
 
 
 @pytest.mark.parametrize("name", sorted(HELDOUT_PINS))
