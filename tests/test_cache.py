@@ -101,3 +101,19 @@ def test_equal_term_attributes_and_folds_are_one_object(tmp_path: Path) -> None:
     assert len({id(e[4]) for e in entries}) == 1      # folds (all but case)
     assert engine.mentions("in Town7.")[0].attrs == (("kind", "city"), ("country", "irq"))
     assert not engine.mentions("in town7.")           # case=exact holds
+
+
+def test_the_command_line_freezes_its_program_out_of_the_collectors_reach(
+        rules: Path) -> None:
+    """A command's program lives as long as the command: `gc.freeze` after loading keeps
+    every later collection from scanning it again."""
+    import gc
+
+    from iedsl.cli_commands import load_engine
+
+    try:
+        engine = load_engine(str(rules / "main.ie"))
+        assert gc.get_freeze_count() > 0
+        assert [m.text for m in engine.mentions("Iraq.")] == ["Iraq"]
+    finally:
+        gc.unfreeze()
