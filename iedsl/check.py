@@ -19,6 +19,7 @@ from .extensions import get_normalizer, get_predicate, import_modules, normalize
 from .fold import ALL_FOLDS
 from .load import RuleSet, TermRow
 from .regexes import compile_regex, regex_flags
+from .source import Span
 
 POLICIES = ("longest", "priority", "all")
 #: A pattern that expands to more atoms than this is refused (E404): a hostile or
@@ -321,6 +322,30 @@ class _Checker:
                 for t in g.terms:
                     if not t.strip():
                         self.error("E215", "empty term", g.where)
+            self.check_group_breaks(lex)
+
+    def check_group_breaks(self, lex: n.LexiconDecl) -> None:
+        """W104: a term group that a missing comma ended.
+
+        Groups need no separator, so a line that ends without its comma starts a new
+        group, and the id or attributes written at the end of the next group no longer
+        reach the terms above.  Only that case is flagged (two bare groups mean the
+        same as one); a blank line or a comment between the groups says it is meant.
+        """
+        for g1, g2 in zip(lex.groups, lex.groups[1:], strict=False):
+            if g1.term_id is not None or g1.attrs or (g2.term_id is None and not g2.attrs):
+                continue
+            text = g1.where.source.text
+            gap = text[g1.where.span.end:g2.where.span.start]
+            if gap.strip() == "" and gap.count("\n") == 1:
+                what = "id" if g2.term_id is not None else "attributes"
+                end = g1.where.span.end     # point at the last term, where the comma is due
+                last = n.Where(g1.where.source,
+                               Span(max(text.rfind('"', g1.where.span.start, end - 1), 0), end))
+                self.warn("W104", f"term group ends at a line without a comma, so the {what} "
+                          f"of the next group do not apply to {g1.terms[-1]!r}", last,
+                          "add the comma to continue the group; to start a new group on "
+                          "purpose, leave a blank line or a comment between them")
 
     def lexicon_rows(self, lexicons: dict[str, n.LexiconDecl]
                      ) -> dict[str, tuple[tuple[TermRow, ...], ...]]:

@@ -138,3 +138,19 @@ def test_missing_rule_path() -> None:
     with pytest.raises(RuleFileError) as info:
         iedsl.Engine.load("/nonexistent/rules.ie")
     assert info.value.code == "E300"
+
+
+@pytest.mark.parametrize(("body", "warned"), [
+    ('"a", "b"\n  "c" [kind=x]', True),       # the comma after "b" is missing
+    ('"a", "b" -> x:1\n  "c" [kind=x]', False),  # the first group ends with its id
+    ('"a", "b"\n\n  "c" [kind=x]', False),     # a blank line: a new group on purpose
+    ('"a", "b"\n  # bombings keep no mode\n  "c" [kind=x]', False),
+    ('"a", "b"\n  "c"', False),                # two bare groups mean the same as one
+    ('"a", "b",\n  "c" [kind=x]', False)])
+def test_a_term_group_ended_by_a_missing_comma_is_flagged(body: str, warned: bool) -> None:
+    engine = iedsl.Engine.from_string(BASE + f"lexicon L {{\n  {body}\n}}\nentity G = @L",
+                                      name="r.ie")
+    found = [w for w in engine.warnings if w.code == "W104"]
+    assert bool(found) == warned
+    if warned:
+        assert "'b'" in found[0].message and found[0].location[1:] == (9, 8)
