@@ -81,6 +81,9 @@ def _add_run(p: argparse.ArgumentParser) -> None:
                         "default 5)")
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="progress bar on stderr (default: when stderr is a terminal)")
+    p.add_argument("--no-event-modes", action="store_true",
+                   help="keep each frame's own mode (by default a mention whose mode is "
+                        "unspecified takes the mode its event has in the document)")
 
 
 def build_parser() -> argparse.ArgumentParser:

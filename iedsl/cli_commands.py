@@ -99,7 +99,8 @@ def _run(args: argparse.Namespace, engine: Engine, paths: list[str], *, keep_tex
     progress = Progress(enabled=want_progress(args.progress), total_bytes=corpus.total_bytes,
                         total_docs=None if jsonl else corpus.n_files, label=label)
     task = ExtractTask(doc_date=args.doc_date, regex_timeout=args.regex_timeout,
-                       keep_text=keep_text, profile=profile, merge=merge)
+                       keep_text=keep_text, profile=profile, merge=merge,
+                       event_modes=not getattr(args, "no_event_modes", False))
     outcomes = run_documents(engine, corpus.documents(), task, jobs=args.jobs)
     return progress.wrap(outcomes, lambda o: o.size), progress
 

@@ -124,21 +124,32 @@ class Engine:
     def extract(self, text: str, *, doc_id: str = "doc", doc_date: dt.date | None = None,
                 regex_timeout: float | None = DEFAULT_REGEX_TIMEOUT,
                 time_limit: float | None = None,
-                trace: Trace | None = None) -> DocumentResult:
+                trace: Trace | None = None, event_modes: bool = True) -> DocumentResult:
         """Frames of one document.  Raises :class:`DocumentError` if it cannot be done.
 
         ``time_limit`` (seconds) bounds the work on one document; past it, between two
         sentences, the document fails with D007 (a regex has its own limit).
+
+        With ``event_modes`` (the default), a frame whose own ``mode`` is unspecified
+        takes the mode its event has elsewhere in the document ("US jets struck ...
+        The strikes killed ..." : both air), as EVENTS.md annotates repeated mentions;
+        the events are found by :func:`iedsl.merge.merge_frames`.  :meth:`analyze`
+        gives the frames as the rules alone made them.
         """
         a = self.analyze(text, doc_date=doc_date, regex_timeout=regex_timeout,
                          time_limit=time_limit, trace=trace)
-        return DocumentResult(doc_id, a.frames, a.date)
+        frames = a.frames
+        if event_modes and len(frames) > 1:
+            from .merge import with_event_attributes
+
+            frames = with_event_attributes(frames, text)
+        return DocumentResult(doc_id, frames, a.date)
 
     def process(self, text: str | bytes, *, doc_id: str = "doc",
                 doc_date: dt.date | None = None, max_chars: int = DEFAULT_MAX_CHARS,
                 regex_timeout: float | None = DEFAULT_REGEX_TIMEOUT,
                 time_limit: float | None = None,
-                trace: Trace | None = None) -> DocumentResult:
+                trace: Trace | None = None, event_modes: bool = True) -> DocumentResult:
         """Like :meth:`extract`, but a bad document becomes an error record, never raises.
 
         ``trace`` receives the assemble stage's events (``iedsl extract --profile``).
@@ -158,7 +169,7 @@ class Engine:
                     f"{max_chars}"))
             return self.extract(text, doc_id=doc_id, doc_date=doc_date,
                                 regex_timeout=regex_timeout, time_limit=time_limit,
-                                trace=trace)
+                                trace=trace, event_modes=event_modes)
         except IedslError as exc:
             d = exc.diagnostics[0]
             return DocumentResult(doc_id, (), None,

@@ -183,21 +183,40 @@ def trigger_family(f: Frame) -> str:
 
 
 class _Cluster:
-    __slots__ = ("frames", "type")
+    """Mentions of one event so far, with what :meth:`compatible` asks of them kept up
+    to date as mentions join (a news document has hundreds of frames, and every one is
+    tried against every earlier event: recomputing these per try cost more than the
+    extraction itself)."""
+
+    __slots__ = ("_args", "_first", "_specific", "families", "frames", "type")
 
     def __init__(self, frame: Frame) -> None:
         self.type = frame.type
-        self.frames: list[Frame] = [frame]
+        self.frames: list[Frame] = []
+        self.families: set[str] = set()
+        self._args: dict[str, list[Argument]] = {}
+        self._first: dict[str, str] = {}       # attribute -> first value of any mention
+        self._specific: dict[str, str] = {}    # attribute -> first value not unspecified
+        self.add(frame)
+
+    def add(self, frame: Frame) -> None:
+        self.frames.append(frame)
+        self.families.add(trigger_family(frame))
+        for a in frame.args:
+            self._args.setdefault(a.role, []).append(a)
+        for name, value in frame.attrs:
+            if value is None:
+                continue
+            self._first.setdefault(name, value)
+            if value != UNSPECIFIED:
+                self._specific.setdefault(name, value)
 
     def args(self, role: str) -> list[Argument]:
-        return [a for f in self.frames for a in f.args if a.role == role]
+        return self._args.get(role, [])
 
     def attr(self, name: str) -> str | None:
-        values = [dict(f.attrs).get(name) for f in self.frames]
-        specific = [v for v in values if v is not None and v != UNSPECIFIED]
-        if specific:
-            return specific[0]
-        return next((v for v in values if v is not None), None)
+        """The first specific value of the attribute among the mentions, else the first."""
+        return self._specific.get(name, self._first.get(name))
 
     def compatible(self, f: Frame) -> bool:
         if f.type != self.type:
@@ -224,9 +243,6 @@ class _Cluster:
             if any(_same_entity(x, y) for x in f.args_for(a_role) for y in self.args(b_role)):
                 return False
         return True
-
-    def families(self) -> set[str]:
-        return {trigger_family(f) for f in self.frames}
 
     def shares_anchor(self, f: Frame) -> bool:
         for role in ANCHOR_ROLES:
@@ -262,20 +278,32 @@ def is_anaphoric(f: Frame, text: str) -> bool:
 def merge_frames(frames: Sequence[Frame], text: str) -> tuple[MergedEvent, ...]:
     """Group the mention-level frames of one document into events (see module doc)."""
     clusters: list[_Cluster] = []
+    by_type: dict[str, list[_Cluster]] = {}     # only events of a mention's type can take it
     for f in sorted(frames, key=lambda x: (x.trigger_start, x.trigger_end, x.type)):
         anaphoric = is_anaphoric(f, text)
-        target = None
         family = trigger_family(f)
-        compatible = [c for c in reversed(clusters) if c.compatible(f)]
-        same_family = [c for c in compatible if family in c.families()]
-        if anaphoric:
-            target = same_family[0] if same_family else (compatible[0] if compatible else None)
-        else:
-            target = next((c for c in same_family if c.shares_anchor(f)), None)
+        # The most recent compatible event of the same trigger family (sharing an anchor
+        # argument, unless the mention is anaphoric); an anaphoric mention falls back to
+        # the most recent compatible event of any family.
+        target = fallback = None
+        for c in reversed(by_type.get(f.type, ())):
+            if anaphoric:
+                if family in c.families:
+                    if c.compatible(f):
+                        target = c
+                        break
+                elif fallback is None and c.compatible(f):
+                    fallback = c
+            elif family in c.families and c.shares_anchor(f) and c.compatible(f):
+                target = c
+                break
+        target = target or fallback
         if target is None:
-            clusters.append(_Cluster(f))
+            cluster = _Cluster(f)
+            clusters.append(cluster)
+            by_type.setdefault(f.type, []).append(cluster)
         else:
-            target.frames.append(f)
+            target.add(f)
     return tuple(_merged(c) for c in clusters)
 
 

@@ -71,6 +71,7 @@ class ExtractTask:
     keep_text: bool = False
     profile: bool = False
     merge: bool = False
+    event_modes: bool = True    # see Engine.extract
 
     def __call__(self, engine: Engine, doc: Document) -> Outcome:
         started = time.perf_counter()
@@ -93,7 +94,8 @@ class ExtractTask:
 
         result = engine.process(data, doc_id=doc.id, doc_date=doc.date or self.doc_date,
                                 regex_timeout=self.regex_timeout,
-                                trace=trace if self.profile else None)
+                                trace=trace if self.profile else None,
+                                event_modes=self.event_modes)
         text = None
         if result.ok and (self.keep_text or self.merge):
             text = data if isinstance(data, str) else data.decode("utf-8")

@@ -492,3 +492,17 @@ def test_bundled_pack_eval_in_one_go() -> None:
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["n_docs"] == 5 and data["lenient"]["tc"]["f1"] > 0.5
+
+
+def test_repeated_mentions_carry_their_events_mode(capsys: pytest.CaptureFixture[str],
+                                                   tmp_path: Path) -> None:
+    """EVENTS.md: a later mention ("The strikes") carries the mode the document states
+    for its event; --no-event-modes keeps each frame's own."""
+    doc = tmp_path / "m.txt"
+    doc.write_text("US jets struck a militia base in Iraq on Friday. "
+                   "The strikes killed four fighters.\n", encoding="utf-8")
+    code, out, _ = call(capsys, "extract", str(doc))
+    assert code == 0
+    assert [e["attrs"]["mode"] for e in records(out)[0]["events"]] == ["air", "air"]
+    code, out, _ = call(capsys, "extract", str(doc), "--no-event-modes")
+    assert [e["attrs"]["mode"] for e in records(out)[0]["events"]] == ["air", "unspecified"]
