@@ -51,6 +51,10 @@ ANCHOR_ROLES = frozenset({"attacker", "agent", "party", "detainee", "target"})
 #: Attributes whose values must agree; ``unspecified`` agrees with anything.
 STRICT_ATTRS = ("polarity", "modality")
 UNSPECIFIED = "unspecified"
+#: A mention refers back to an event named at most this many characters before it (a long
+#: news story); farther events are not considered, so merging stays linear in the length
+#: of a document made of many stories.
+REFERENCE_WINDOW = 20_000
 
 _DEFINITE = frozenset({"the", "this", "these", "that", "those", "such", "its", "their",
                        "his", "her", "our", "both"})
@@ -188,7 +192,7 @@ class _Cluster:
     tried against every earlier event: recomputing these per try cost more than the
     extraction itself)."""
 
-    __slots__ = ("_args", "_first", "_specific", "families", "frames", "type")
+    __slots__ = ("_args", "_first", "_specific", "families", "frames", "last", "type")
 
     def __init__(self, frame: Frame) -> None:
         self.type = frame.type
@@ -201,6 +205,7 @@ class _Cluster:
 
     def add(self, frame: Frame) -> None:
         self.frames.append(frame)
+        self.last = frame.trigger_start     # frames arrive in text order
         self.families.add(trigger_family(frame))
         for a in frame.args:
             self._args.setdefault(a.role, []).append(a)
@@ -282,11 +287,20 @@ def merge_frames(frames: Sequence[Frame], text: str) -> tuple[MergedEvent, ...]:
     for f in sorted(frames, key=lambda x: (x.trigger_start, x.trigger_end, x.type)):
         anaphoric = is_anaphoric(f, text)
         family = trigger_family(f)
+        # Events last named more than a window back are out of reach, for good (mentions
+        # come in text order): dropped from the list now and then, so that the cost stays
+        # linear in a long document, and skipped below until then.
+        reach = f.trigger_start - REFERENCE_WINDOW
+        active = by_type.get(f.type)
+        if active and len(active) > 32:
+            active[:] = [c for c in active if c.last >= reach]
         # The most recent compatible event of the same trigger family (sharing an anchor
         # argument, unless the mention is anaphoric); an anaphoric mention falls back to
         # the most recent compatible event of any family.
         target = fallback = None
         for c in reversed(by_type.get(f.type, ())):
+            if c.last < reach:
+                continue
             if anaphoric:
                 if family in c.families:
                     if c.compatible(f):

@@ -213,3 +213,50 @@ def test_with_event_attributes_raises_seed_mode_accuracy() -> None:
     before = evaluate(gold, plain).lenient.attrs["mode"]
     after = evaluate(gold, carried).lenient.attrs["mode"]
     assert after[0] > before[0] and after[1] == before[1]
+
+
+def test_a_mention_refers_back_only_within_the_reference_window() -> None:
+    from iedsl.merge import REFERENCE_WINDOW
+
+    def events_for(gap: int) -> int:
+        text = "US jets struck militia sites." + " filler" * (gap // 7) + " The strikes hit."
+        f1 = frame(text, "struck", args=(("attacker", "US"),), mode="air")
+        f2 = frame(text, "strikes")
+        return len(merge_frames([f1, f2], text))
+
+    assert events_for(100) == 1
+    assert events_for(REFERENCE_WINDOW + 100) == 2
+
+
+def test_merging_many_far_apart_stories_stays_linear(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A document made of many stories: each mention is tried only against the events
+    of the last window, so ten times the stories cost ten times the comparisons (not a
+    hundred times, as trying every earlier event would)."""
+    from iedsl import merge
+
+    story = "US jets struck militia sites in Iraq on Friday. The strikes hit three depots. "
+    story += " " * (2_000 - len(story))     # ten stories to a reference window
+    tries = {"n": 0}
+    for name in ("compatible", "shares_anchor"):
+        original = getattr(merge._Cluster, name)
+
+        def counted(self: object, f: Frame, _original: object = original) -> bool:
+            tries["n"] += 1
+            return _original(self, f)   # type: ignore[operator]
+
+        monkeypatch.setattr(merge._Cluster, name, counted)
+
+    def comparisons(n: int) -> int:
+        frames = []
+        for i in range(n):
+            for word, mode in (("struck", "air"), ("strikes", "unspecified")):
+                s = i * len(story) + story.index(word)
+                frames.append(Frame("ATTACK", s, s + len(word), word,
+                                    (("mode", mode), ("polarity", "positive"),
+                                     ("modality", "asserted")), (), "test", "test", 0))
+        tries["n"] = 0
+        events = merge_frames(frames, story * n)
+        assert len(events) == n     # each "The strikes" joins its own story's event
+        return tries["n"]
+
+    assert comparisons(3000) <= 12 * comparisons(300)
