@@ -125,7 +125,7 @@ def fill_rule(ctx: SentenceContext, rule: RuleDef, event: EventDef, ts: int, te:
         if chosen:
             got.extend(chosen)
             used.extend((c.ts, c.te) for c in chosen)
-    for name in required_roles(rule, event):
+    for name in rule.required_roles:
         if not taken[name]:
             if trace is not None:
                 trace({"kind": "missing", "rule": rule.name, "role": name,
@@ -258,12 +258,6 @@ def _reject(ctx: SentenceContext, clause: ClauseDef, c: Candidate, ts: int, te: 
     elif clause.adjacent and gap:
         return f"{gap} tokens from the trigger (right {side.value} it)"
     return None
-
-
-def required_roles(rule: RuleDef, event: EventDef) -> list[str]:
-    """The roles a frame of ``rule`` must fill, in the event's order: those the event
-    requires and those the rule itself requires (``require ROLE``)."""
-    return [r.name for r in event.roles if r.cardinality.required or r.name in rule.requires]
 
 
 def _coordinate(ctx: SentenceContext, cands: list[Candidate], starts: list[int],

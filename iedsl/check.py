@@ -109,10 +109,9 @@ def can_be_empty(p: n.Pattern, patterns: dict[str, n.PatternDecl],
 
 
 # A group holding a variable quantifier, itself repeated without bound: (a+)+, (\w*)*, (x+){2,}.
-# Bounded outer repetitions ((\S+\s+){0,3}) cannot blow up and are not flagged.
-# A repeated group that repeats inside: `(a+)+`.  Not when the group is atomic
-# (`(?>a+)+`) or the outer repetition possessive (`(a+)++`): those cannot backtrack into
-# the group, which is what the warning's hint asks for.
+# Bounded outer repetitions ((\S+\s+){0,3}) cannot blow up and are not flagged, nor
+# can an atomic group ((?>a+)+) or a possessive outer repetition ((a+)++): neither
+# backtracks into the group, and they are the fixes the warning's hint proposes.
 _NESTED_QUANT = regex.compile(
     r"\((?!\?>)(?:[^()\\]|\\.)*(?:[+*]|\{\d*,\d*\})(?:[^()\\]|\\.)*\)(?:[+*]|\{\d*,\})(?!\+)")
 

@@ -341,8 +341,11 @@ class _Compiler:
                 cl.adjacent, roles[cl.role].cardinality.repeats)
                 for cl in r.roles)
             sets = tuple(SetDef(s.attr, s.value, s.sources) for s in r.sets)
+            requires = tuple(q.predicate for q in r.requires)
+            required = tuple(x.name for x in events[r.event].roles
+                             if x.cardinality.required or x.name in requires)
             rules.append(RuleDef(r.name, r.event, r.priority, i, trigger, clauses, sets,
-                                 tuple(q.predicate for q in r.requires), r.where.describe()))
+                                 requires, r.where.describe(), required))
         cues = []
         for cu in c.cues:
             self.owner = "cue"

@@ -18,7 +18,7 @@ import regex
 from .constraints import Cardinality, Position, Scope, guard_name
 from .patterns import AtomDef, CompiledPattern, pickle_as_constructor
 
-PROGRAM_VERSION = 5
+PROGRAM_VERSION = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,8 +153,11 @@ class RuleDef:
     trigger: int
     clauses: tuple[ClauseDef, ...]
     sets: tuple[SetDef, ...]
-    requires: tuple[str, ...]
+    requires: tuple[str, ...]       # `require` names as written: roles and predicates
     where: str
+    # The roles a frame must fill, in the event's order: those the event requires and
+    # those the rule's `require` names (found here once, not per trigger).
+    required_roles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
