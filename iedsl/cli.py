@@ -94,7 +94,6 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_extract,
         cmd_stats,
         cmd_test,
-        merge_available,
     )
 
     parser = argparse.ArgumentParser(
@@ -133,9 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="how to read inputs: auto = .jsonl files and JSON stdin are JSON Lines")
     p.add_argument("--profile", action="store_true",
                    help="report the time spent in each rule on stderr")
-    if merge_available():
-        p.add_argument("--merge", action="store_true",
-                       help="merge repeated mentions of one event into one frame per document")
+    p.add_argument("--merge", action="store_true",
+                   help="merge repeated mentions of one event into one frame per document")
     _add_run(p)
     p.set_defaults(handler=cmd_extract)
 

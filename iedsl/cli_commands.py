@@ -25,13 +25,6 @@ if TYPE_CHECKING:
     from .progress import Progress
 
 
-def merge_available() -> bool:
-    """Whether document-level merging (``iedsl.merge``) is installed."""
-    from importlib.util import find_spec
-
-    return find_spec("iedsl.merge") is not None
-
-
 def load_engine(rules: str | None) -> Engine:
     """Compile the rules a command runs (the bundled pack when ``rules`` is None).
 
@@ -122,7 +115,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     engine = load_engine(args.rules)
     outcomes, progress = _run(args, engine, _inputs(args.inputs),
                               keep_text=fmt in ("html", "brat"), profile=args.profile,
-                              merge=getattr(args, "merge", False))
+                              merge=args.merge)
     counts = {"docs": 0, "failed": 0}
     rule_secs: dict[str, float] = {}
     rule_frames: dict[str, int] = {}

@@ -21,6 +21,7 @@ from .assemble import Trace, assemble_frames
 from .errors import Diagnostic, DocumentError, IedslError
 from .extensions import import_modules
 from .lexicon import lexicon_mentions
+from .merge import with_event_attributes
 from .program import Program
 from .results import DocumentResult, Frame, Mention
 from .scan import DEFAULT_REGEX_TIMEOUT, Hit, scan_text
@@ -140,8 +141,6 @@ class Engine:
                          time_limit=time_limit, trace=trace)
         frames = a.frames
         if event_modes and len(frames) > 1:
-            from .merge import with_event_attributes
-
             frames = with_event_attributes(frames, text)
         return DocumentResult(doc_id, frames, a.date)
 
