@@ -13,7 +13,13 @@ from typing import Any
 import regex
 
 _FLAG_BITS = {"i": regex.IGNORECASE, "I": regex.IGNORECASE, "m": regex.MULTILINE,
-              "s": regex.DOTALL, "x": regex.VERBOSE, "a": regex.ASCII, "u": regex.UNICODE}
+              "s": regex.DOTALL, "x": regex.VERBOSE, "a": regex.ASCII, "u": regex.UNICODE,
+              "r": regex.REVERSE}
+#: ``r`` searches from the end of the text backwards.  The regex module finds a literal
+#: fast only where a pattern has one to start from: ``\p{Ll}+ing`` is tried at every
+#: lowercase letter forwards (0.1 s a megabyte of news) but scans for "ing" backwards
+#: (0.007 s).  Backwards, the leftmost match is no longer the one preferred, so the
+#: flag is for patterns whose matches cannot overlap, such as single words.
 #: A regex match must start and end on token boundaries (see iedsl.text.is_boundary):
 #: "not a word character followed by a word character".  Written as one lookbehind
 #: (rather than ``(?<!\w)|(?!\w)``) it lets the regex module scan ahead for the
@@ -109,6 +115,8 @@ def _opens_with_literal(branch: str) -> bool:
 def compile_branches(pattern: str, flags: str) -> tuple[regex.Pattern[str], ...] | None:
     """The branches of :func:`leading_branches`, compiled as :func:`compile_regex`
     compiles the whole (so each keeps the token-boundary guard)."""
+    if "r" in flags:
+        return None   # a reversed search already starts from the literal at the end
     split = leading_branches(pattern)
     if split is None:
         return None

@@ -120,6 +120,17 @@ def test_string_and_regex_escapes() -> None:
     assert seq.items[1].pattern == "a/b"
 
 
+def test_a_backward_regex_flag_reaches_the_engine() -> None:
+    rf = parse_rules(Source("<t>", 'pattern P = /\\p{Ll}+ing/r\n'))
+    decl = rf.statements[0]
+    assert isinstance(decl, n.PatternDecl) and isinstance(decl.pattern, n.Regex)
+    assert decl.pattern.flags == "r"
+    engine = iedsl.Engine.from_string(
+        'label ACT\nentity ACT = "of" /\\p{Ll}+ing/r\n')
+    text = "accused of spying and of theft, of singing"
+    assert [m.text for m in engine.mentions(text)] == ["of spying", "of singing"]
+
+
 def test_node_spans_point_into_the_source() -> None:
     text = 'label A\nentity A = "x" "y"\n'
     rf = parse(text)

@@ -75,3 +75,25 @@ def test_the_time_limit_covers_all_branches() -> None:
     assert branches is not None
     with pytest.raises(TimeoutError):
         scan_split(whole, branches, "a" + "x" * 5000 + "!", timeout=0.05)
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=st.lists(st.sampled_from(["singing", "ing", "king", "Bring", "attacking", "a",
+                                       "sing-ing", "rings", "in", "ringing"]), max_size=30),
+       seps=st.lists(st.sampled_from([" ", "  ", ", ", "-", "\n", "."]), min_size=30,
+                     max_size=30))
+def test_a_reversed_word_regex_finds_the_forward_matches(words: list[str],
+                                                         seps: list[str]) -> None:
+    """The `r` flag is for patterns whose matches cannot overlap: there the backward
+    search finds exactly the forward matches (in reverse order)."""
+    text = "".join(w + s for w, s in zip(words, seps, strict=False))
+    forward = compile_regex(r"\p{Ll}+ing", "")
+    backward = compile_regex(r"\p{Ll}+ing", "r")
+    assert backward.flags & regex.REVERSE
+    assert sorted(m.span() for m in backward.finditer(text)) == \
+        [m.span() for m in forward.finditer(text)]
+
+
+def test_a_reversed_regex_is_not_split_into_branches() -> None:
+    assert compile_branches(r"(?:slammed|tore)\s+into", "r") is None
+    assert compile_branches(r"(?:slammed|tore)\s+into", "") is not None
