@@ -14,6 +14,7 @@ read as a day of the month.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import re
 from dataclasses import dataclass
@@ -296,8 +297,56 @@ def _unresolved(anchor: _Anchor) -> dict[str, Any]:
     return parts
 
 
+#: "Friday and Saturday", "January or June 2024", "November 2 and 9": two dates named
+#: as one time, split at the conjunction.
+_COORD_RE = re.compile(r"\s+(?:and|or)\s+", _FLAGS)
+_BARE_DAY_RE = re.compile(r"^[0-9]{1,2}(?:st|nd|rd|th)?(?:,?\s*[0-9]{4})?$", _FLAGS)
+
+
+def _coordinated(parts: list[str]) -> list[str]:
+    """The parts of a coordinated date, each made whole with what the text says once
+    for all: the month and year of the last ("January and June 2024": January 2024;
+    "2 and 3 March": 2 March) and the month of the first ("November 2 and 9":
+    November 9)."""
+    year = _YEAR_RE.search(parts[-1])
+    last_month = _MONTH_RE.search(parts[-1])
+    first_month = _MONTH_RE.search(parts[0])
+    out = []
+    for i, part in enumerate(parts):
+        if i < len(parts) - 1:
+            if last_month and _BARE_DAY_RE.match(part):
+                part = f"{part} {last_month.group(0)}"
+            if year and _MONTH_RE.search(part) and not _YEAR_RE.search(part):
+                part = f"{part}, {year.group('year')}"
+        if i > 0 and first_month and _BARE_DAY_RE.match(part):
+            part = f"{first_month.group(0)} {part}"
+        out.append(part)
+    return out
+
+
+def _day_of(reading: dict[str, Any] | None) -> datetime.date | None:
+    """The day a reading names, or the last day of the month it names: what the date
+    before it in a coordination is resolved against."""
+    value = reading.get("value") if reading else None
+    if not reading or not isinstance(value, str):
+        return None
+    try:
+        if reading.get("granularity") in ("day", "time"):
+            return datetime.date.fromisoformat(value)
+        if reading.get("granularity") == "month":
+            year, month = (int(x) for x in value.split("-"))
+            return datetime.date(year, month, calendar.monthrange(year, month)[1])
+    except ValueError:
+        return None
+    return None
+
+
 def normalize_date(text: str, doc_date: datetime.date | None) -> dict[str, Any] | None:
     """Read the date or time in ``text``, resolving it against ``doc_date``.
+
+    Two dates named together ("Friday and Saturday", "January and June 2024") give the
+    first's reading, with the values of the others in ``also``
+    (``{"value": "2024-01", ..., "also": ["2024-06"]}``).
 
     Returns ``None`` when ``text`` names no date or clock time (a part of day alone,
     such as "the afternoon", anchors nothing), or names an impossible one
@@ -329,6 +378,26 @@ def normalize_date(text: str, doc_date: datetime.date | None) -> dict[str, Any] 
     """
     if isinstance(doc_date, datetime.datetime):
         doc_date = doc_date.date()
+    parts = _COORD_RE.split(text.strip())
+    if len(parts) > 1:
+        # The last named is resolved against the publication date and each earlier one
+        # against the one after it: "Friday and Saturday" are the two days before a
+        # Sunday article, not a Friday long past and the Saturday just gone.
+        readings: list[dict[str, Any] | None] = []
+        anchor_day = doc_date
+        for part in reversed(_coordinated(parts)):
+            reading = _normalize_one(part, anchor_day)
+            readings.append(reading)
+            anchor_day = _day_of(reading) or doc_date
+        readings.reverse()
+        first = readings[0]
+        if first is not None and all(r is not None for r in readings):
+            first["also"] = [r["value"] for r in readings[1:] if r is not None]
+            return first
+    return _normalize_one(text, doc_date)
+
+
+def _normalize_one(text: str, doc_date: datetime.date | None) -> dict[str, Any] | None:
     time, rest = _read_clock(text)
     tz, rest = _read_tz(rest)
     calendar = _calendar_anchor(rest)

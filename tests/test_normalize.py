@@ -225,6 +225,18 @@ DATES: list[tuple[str, datetime.date | None, dict[str, Any] | None]] = [
         {"value": None, "granularity": "time", "time": "00:00", "tz": "local"},
     ),
     ("noon", None, {"value": None, "granularity": "time", "time": "12:00"}),
+    # Two dates named as one time: the first, and the others' values.
+    ("Friday and Saturday", SEED_DOC,
+     {"value": "2024-02-02", "granularity": "day", "resolved": True, "also": ["2024-02-03"]}),
+    ("January and June 2024", None,
+     {"value": "2024-01", "granularity": "month", "also": ["2024-06"]}),
+    ("November 2 and 9, 2023", None,
+     {"value": "2023-11-02", "granularity": "day", "also": ["2023-11-09"]}),
+    ("2 and 3 March 2024", None,
+     {"value": "2024-03-02", "granularity": "day", "also": ["2024-03-03"]}),
+    ("Thursday and Friday", datetime.date(2024, 2, 3),   # a Saturday: the two days before
+     {"value": "2024-02-01", "granularity": "day", "resolved": True, "also": ["2024-02-02"]}),
+    ("killed and wounded", SEED_DOC, None),
     # Not dates.
     ("the afternoon", SEED_DOC, None),
     ("may", SEED_DOC, None),
