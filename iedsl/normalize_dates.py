@@ -14,9 +14,9 @@ read as a day of the month.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import re
+from calendar import monthrange
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -335,7 +335,7 @@ def _day_of(reading: dict[str, Any] | None) -> datetime.date | None:
             return datetime.date.fromisoformat(value)
         if reading.get("granularity") == "month":
             year, month = (int(x) for x in value.split("-"))
-            return datetime.date(year, month, calendar.monthrange(year, month)[1])
+            return datetime.date(year, month, monthrange(year, month)[1])
     except ValueError:
         return None
     return None

@@ -12,14 +12,14 @@ from typing import Any
 
 import regex
 
+# ``r`` searches from the end of the text backwards.  The regex module finds a literal
+# fast only where a pattern has one to start from: ``\p{Ll}+ing`` is tried at every
+# lowercase letter forwards (0.1 s a megabyte of news) but scans for "ing" backwards
+# (0.007 s).  Backwards, the leftmost match is no longer the one preferred, so the
+# flag is for patterns whose matches cannot overlap, such as single words.
 _FLAG_BITS = {"i": regex.IGNORECASE, "I": regex.IGNORECASE, "m": regex.MULTILINE,
               "s": regex.DOTALL, "x": regex.VERBOSE, "a": regex.ASCII, "u": regex.UNICODE,
               "r": regex.REVERSE}
-#: ``r`` searches from the end of the text backwards.  The regex module finds a literal
-#: fast only where a pattern has one to start from: ``\p{Ll}+ing`` is tried at every
-#: lowercase letter forwards (0.1 s a megabyte of news) but scans for "ing" backwards
-#: (0.007 s).  Backwards, the leftmost match is no longer the one preferred, so the
-#: flag is for patterns whose matches cannot overlap, such as single words.
 #: A regex match must start and end on token boundaries (see iedsl.text.is_boundary):
 #: "not a word character followed by a word character".  Written as one lookbehind
 #: (rather than ``(?<!\w)|(?!\w)``) it lets the regex module scan ahead for the
