@@ -114,6 +114,10 @@ def can_be_empty(p: n.Pattern, patterns: dict[str, n.PatternDecl],
 # backtracks into the group, and they are the fixes the warning's hint proposes.
 _NESTED_QUANT = regex.compile(
     r"\((?!\?>)(?:[^()\\]|\\.)*(?:[+*]|\{\d*,\d*\})(?:[^()\\]|\\.)*\)(?:[+*]|\{\d*,\})(?!\+)")
+#: What lets a regex match across words: a space, any whitespace or non-word class, a
+#: dot, a negated class.  A backward (`r`) regex with one of these may find other
+#: matches than the forward search would, where two of them overlap.
+_CROSSES_WORDS = regex.compile(r"(?<!\\) |\\[sSW]|(?<!\\)\.|\[\^")
 
 
 class _Checker:
@@ -473,6 +477,10 @@ class _Checker:
         if compiled.match(""):
             self.error("E403", "regex matches empty text", node.where,
                        "a regex atom must consume at least one character")
+        if "r" in node.flags and _CROSSES_WORDS.search(node.pattern):
+            self.warn("W405", "backward regex (flag `r`) can match across words; where two of "
+                      "its matches overlap it keeps the rightmost, not the leftmost", node.where,
+                      "keep `r` for one-word patterns such as /\\p{Ll}+ing/r")
         if _NESTED_QUANT.search(node.pattern):
             self.warn("W404", "regex has a quantified group that contains a quantifier; it may "
                       "backtrack catastrophically", node.where,

@@ -95,6 +95,15 @@ def test_nested_quantifier_warning_heeds_its_own_hint(regex_text: str, warned: b
     assert ("W404" in {w.code for w in engine.warnings}) == warned
 
 
+@pytest.mark.parametrize(("regex_text", "warned"), [
+    (r"\p{Ll}+ing/r", False), (r"[a-z]+ed/r", False), (r"\w+ing/", False),
+    (r"\w+\s+ing/r", True), (r"a.b/r", True), (r"a b/r", True), (r"[^x]+y/r", True),
+    (r"a\.b/r", False)])
+def test_backward_regex_across_words_warns(regex_text: str, warned: bool) -> None:
+    engine = iedsl.Engine.from_string(BASE + f"entity F = /{regex_text}", name="r.ie")
+    assert ("W405" in {w.code for w in engine.warnings}) == warned
+
+
 def test_includes_are_confined_to_the_rules_directory(tmp_path: Path) -> None:
     rules = tmp_path / "rules"
     rules.mkdir()
