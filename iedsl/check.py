@@ -342,9 +342,11 @@ class _Checker:
             gap = text[g1.where.span.end:g2.where.span.start]
             if gap.strip() == "" and gap.count("\n") == 1:
                 what = "id" if g2.term_id is not None else "attributes"
-                end = g1.where.span.end     # point at the last term, where the comma is due
+                # point at the last term (its opening quote), where the comma is due
+                end = g1.where.span.end
+                start = text.rfind('"', g1.where.span.start, end - 1)
                 last = n.Where(g1.where.source,
-                               Span(max(text.rfind('"', g1.where.span.start, end - 1), 0), end))
+                               Span(start if start >= 0 else g1.where.span.start, end))
                 self.warn("W104", f"term group ends at a line without a comma, so the {what} "
                           f"of the next group do not apply to {g1.terms[-1]!r}", last,
                           "add the comma to continue the group; to start a new group on "

@@ -9,6 +9,7 @@ raise :class:`~iedsl.errors.IedslError` for usage errors (the CLI prints it and 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -31,8 +32,6 @@ def load_engine(rules: str | None) -> Engine:
     The compiled program is cached (iedsl.cache) so that a second run starts warm;
     ``IEDSL_NO_CACHE=1`` turns that off.
     """
-    import gc
-
     from .engine import Engine
 
     engine = Engine.load(rules, cache=not os.environ.get("IEDSL_NO_CACHE"))

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .results import Argument, DocumentResult, Frame
@@ -373,8 +373,6 @@ def with_event_attributes(frames: Sequence[Frame], text: str) -> tuple[Frame, ..
         attrs = dict(f.attrs)
         if id(f) in mode_of and attrs.get("mode") == UNSPECIFIED:
             attrs["mode"] = mode_of[id(f)]
-            f = Frame(f.type, f.trigger_start, f.trigger_end, f.trigger_text,
-                      tuple(attrs.items()), f.args, f.rule, f.rule_where, f.sentence,
-                      f.priority)
+            f = replace(f, attrs=tuple(attrs.items()))
         out.append(f)
     return tuple(out)
