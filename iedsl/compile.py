@@ -293,12 +293,14 @@ class _Compiler:
         first = first_atoms(tree)
         index = len(self.patterns)
         lead, anchor = lead_anchor(tree, self.atoms)
+        anywhere = any(self.atoms[a].kind in ("any", "not") for a in first)
+        required = required_atoms(tree, self.atoms)
         self.patterns.append(CompiledPattern(
-            tree, compile_nfa(tree), first, text,
-            first_anywhere=any(self.atoms[a].kind in ("any", "not") for a in first),
+            tree, compile_nfa(tree), first, text, first_anywhere=anywhere,
             lead=lead, anchor=anchor,
             alternatives=alternatives_of(tree, self.atoms),
-            required=required_atoms(tree, self.atoms), shared=index))
+            required=required, shared=index,
+            prefilter=((anchor,) if lead else () if anywhere else (first,)) + required))
         self.pattern_by_tree[tree] = index
         return index
 

@@ -120,6 +120,10 @@ class CompiledPattern:
     alternatives: tuple[int, ...] | None = None  # set when the pattern is atoms | atoms
     required: tuple[frozenset[int], ...] = ()  # each: one of its atoms is in every match
     shared: int = -1            # index of the first pattern with this tree (cache key)
+    # Sets of atoms of which a sentence must hold one each for any match: the anchor
+    # (or the FIRST set, when no match can start on any token) and the required sets.
+    # One tuple, so that callers deciding which patterns to run test it in a loop.
+    prefilter: tuple[frozenset[int], ...] = ()
 
 
 class View:
@@ -522,12 +526,7 @@ def find_all(p: CompiledPattern, view: View, atoms: Sequence[AtomDef]) -> list[t
                 last = -neg_e
         return found
     present = view.atoms
-    if p.lead:
-        if present.isdisjoint(p.anchor):
-            return []
-    elif not p.first_anywhere and present.isdisjoint(p.first):
-        return []
-    for need in p.required:
+    for need in p.prefilter:
         if present.isdisjoint(need):
             return []
     table = view.table
