@@ -168,27 +168,10 @@ class SentenceContext:
         """
         found = self._live.get(rule.index)
         if found is None:
-            # The patterns' prefilters are tested here, inline, before matches() is
-            # asked (it is cached per shared pattern: each runs once a sentence): a
-            # rule has tens of clauses and most fail at the first set.
-            present = self.view.atoms
-            patterns = self.program.patterns
-            live = []
-            for c in rule.clauses:
-                for need in patterns[c.filler].prefilter:
-                    if present.isdisjoint(need):
-                        break
-                else:
-                    if c.via is not None:
-                        for need in patterns[c.via].prefilter:
-                            if present.isdisjoint(need):
-                                break
-                        else:
-                            if self.matches(c.filler) and self.matches(c.via):
-                                live.append(c)
-                    elif self.matches(c.filler):
-                        live.append(c)
-            found = self._live[rule.index] = tuple(live)
+            # matches() is cached per shared pattern: each is matched once a sentence
+            found = self._live[rule.index] = tuple(
+                c for c in rule.clauses
+                if self.matches(c.filler) and (c.via is None or self.matches(c.via)))
         return found
 
     # ------------------------------------------------------------- entities
@@ -196,24 +179,18 @@ class SentenceContext:
         """Mentions of every label (or of those in ``only``, which must be closed
         under dependencies), dependencies first; label atoms join the view."""
         program = self.program
-        patterns = program.patterns
         for label in program.label_order:
             if only is not None and label not in only:
                 continue
             ldef = program.labels[label]
             found: list[tuple[Mention, int]] = []
-            present = self.view.atoms
             for ei in ldef.entities:
                 edef = program.entities[ei]
-                for need in patterns[edef.pattern].prefilter:   # inline: most fail here
-                    if present.isdisjoint(need):
-                        break
-                else:
-                    spans = self.matches(edef.pattern)
-                    if spans and edef.guards:
-                        spans = self._guarded(edef, spans)
-                    for ts, te in spans:
-                        found.append((self.mention(edef, ts, te), ei))
+                spans = self.matches(edef.pattern)
+                if edef.guards and spans:
+                    spans = self._guarded(edef, spans)
+                for ts, te in spans:
+                    found.append((self.mention(edef, ts, te), ei))
             kept = resolve_overlaps(found, ldef.policy)
             self.mentions[label] = kept
             self.found[label] = found   # before the overlap policy: `iedsl stats` compares
