@@ -117,7 +117,7 @@ HELDOUT_PINS = {"heldout4": (0.99, 0.93, 0.97), "heldout5": (0.98, 0.86, 0.93),
                 "heldout54": (0.93, 0.78, 0.84), "heldout55": (0.95, 0.76, 0.82),
                 "heldout56": (0.95, 0.81, 0.86), "heldout57": (0.95, 0.77, 0.85),
                 "heldout58": (0.97, 0.77, 0.87), "heldout59": (0.91, 0.69, 0.83),
-                "heldout61": (0.95, 0.74, 0.83)}
+                "heldout60": (0.95, 0.79, 0.84), "heldout61": (0.95, 0.74, 0.83)}
 
 
 @pytest.mark.parametrize("name", sorted(HELDOUT_PINS))
