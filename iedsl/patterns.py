@@ -121,8 +121,8 @@ class CompiledPattern:
     required: tuple[frozenset[int], ...] = ()  # each: one of its atoms is in every match
     shared: int = -1            # index of the first pattern with this tree (cache key)
     # Sets of atoms of which a sentence must hold one each for any match: the anchor
-    # (or the FIRST set, when no match can start on any token) and the required sets.
-    # One tuple, so that callers deciding which patterns to run test it in a loop.
+    # (or the FIRST set, when no match can start on any token) and the required sets,
+    # made once at compile time so that find_all's prefilter is one loop.
     prefilter: tuple[frozenset[int], ...] = ()
 
 
