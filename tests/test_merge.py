@@ -196,6 +196,55 @@ def test_with_event_attributes_carries_the_mode_to_mention_frames() -> None:
     assert out[1].args == f2.args
 
 
+REFERRED = ("Missiles fired by Kataib Hezbollah struck a compound near Erbil on Monday. "
+            "Iraq condemned the attack by the militia. It warned of an attack on Baghdad. "
+            "Officials denied a new attack.")
+
+
+def test_a_definite_description_takes_the_mode_of_the_mention_it_repeats() -> None:
+    # the merge keeps "the attack by the militia" apart (its attacker is not named
+    # alike), but a definite description right before the trigger repeats the nearest
+    # event of a stated mode
+    f1 = frame(REFERRED, "struck", args=(("attacker", "Kataib Hezbollah"),), mode="missile")
+    f2 = frame(REFERRED, "attack", args=(("attacker", "militia"),))
+    assert len(merge_frames([f1, f2], REFERRED)) == 2
+    out = with_event_attributes([f1, f2], REFERRED)
+    assert dict(out[1].attrs)["mode"] == "missile"
+
+
+def test_only_a_determiner_right_before_the_trigger_refers_back() -> None:
+    f1 = frame(REFERRED, "struck", args=(("attacker", "Kataib Hezbollah"),), mode="missile")
+    # "an attack on Baghdad" (indefinite), hypothetical: neither takes the mode
+    f3 = frame(REFERRED, "attack", occurrence=1, args=(("place", "Baghdad"),),
+               modality="hypothetical")
+    f4 = frame(REFERRED, "attack", occurrence=2)
+    out = with_event_attributes([f1, f3, f4], REFERRED)
+    assert [dict(f.attrs)["mode"] for f in out] == ["missile", "unspecified", "unspecified"]
+
+
+def test_a_definite_description_does_not_repeat_an_event_of_other_modality() -> None:
+    text = "Iran vowed to fire missiles at Israel. The attack was condemned."
+    f1 = frame(text, "fire", mode="missile", modality="hypothetical")
+    f2 = frame(text, "attack", args=(("target", "Israel"),))
+    f2 = Frame(f2.type, f2.trigger_start, f2.trigger_end, f2.trigger_text, f2.attrs, (),
+               "test", "test", 1)
+    assert dict(with_event_attributes([f1, f2], text)[1].attrs)["mode"] == "unspecified"
+
+
+def test_a_definite_description_looks_back_only_a_few_paragraphs() -> None:
+    from iedsl.merge import MODE_REFERENCE_WINDOW
+
+    def mode_for(gap: int) -> str:
+        text = ("Hezbollah rockets hit Kirkuk." + " filler" * (gap // 7)
+                + " Baghdad condemned the attack by the militia.")
+        f1 = frame(text, "hit", args=(("attacker", "Hezbollah"),), mode="missile")
+        f2 = frame(text, "attack", args=(("attacker", "militia"),))
+        return dict(with_event_attributes([f1, f2], text)[1].attrs)["mode"]
+
+    assert mode_for(100) == "missile"
+    assert mode_for(MODE_REFERENCE_WINDOW + 100) == "unspecified"
+
+
 def test_with_event_attributes_raises_seed_mode_accuracy() -> None:
     from iedsl.evaluate import evaluate, load_jsonl
     from iedsl.results import DocumentResult
