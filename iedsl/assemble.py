@@ -15,7 +15,9 @@ Semantics (pinned by the reference interpreter and its property tests):
   skipped, which makes clauses fallbacks.  A repeating role takes every candidate,
   and then any further candidate listed together with a taken one ("Iraq and Syria",
   "A, B, and C") even past the via word or the token limit; lists are read as
-  written: commas, then one closing and/or (a lone comma is not a list).
+  written: commas, then one closing and/or (a lone comma is not a list).  A
+  single-valued role declared ``listed`` takes the nearest and the candidates listed
+  with it ("Russia and Ukraine each freed": one agent clause, both sides).
 * A frame is made only when every required role (of the event, or named by the rule's
   ``require``) has an argument and every ``require`` predicate agrees.  Attributes:
   the event's defaults, then the trigger's attributes, then ``set`` clauses, then cues
@@ -121,7 +123,8 @@ def fill_rule(ctx: SentenceContext, rule: RuleDef, event: EventDef, ts: int, te:
         got = taken[clause.role]
         if got and not clause.repeats:
             continue
-        chosen = fill_clause(ctx, rule, clause, ts, te, used, clause.repeats, trace)
+        chosen = fill_clause(ctx, rule, clause, ts, te, used, clause.repeats, clause.lists,
+                             trace)
         if chosen:
             got.extend(chosen)
             used.extend((c.ts, c.te) for c in chosen)
@@ -155,8 +158,8 @@ def fill_rule(ctx: SentenceContext, rule: RuleDef, event: EventDef, ts: int, te:
 
 
 def fill_clause(ctx: SentenceContext, rule: RuleDef, clause: ClauseDef, ts: int, te: int,
-                used: list[tuple[int, int]], repeats: bool, trace: Trace | None
-                ) -> list[Candidate]:
+                used: list[tuple[int, int]], repeats: bool, lists: bool,
+                trace: Trace | None) -> list[Candidate]:
     """The candidates a clause takes for the trigger at ``[ts, te)``.
 
     Candidates are disjoint and in text order, so the ones on each side of the
@@ -221,8 +224,8 @@ def fill_clause(ctx: SentenceContext, rule: RuleDef, clause: ClauseDef, ts: int,
         if passes(c, before):
             chosen.append(c)
             if not repeats:
-                return chosen
-    if repeats and chosen:
+                break
+    if lists and chosen:
         chosen = _coordinate(ctx, cands, starts, chosen, ts, te, used, trig_clause)
     return chosen
 

@@ -527,6 +527,11 @@ class _Checker:
             if r.name in roles:
                 self.error("E201", f"role `{r.name}` is declared twice in {ev.name}", r.where)
             roles.add(r.name)
+            if r.listed and r.cardinality.repeats:
+                self.warn("W105", f"`listed` changes nothing on `{r.name}`, which takes any "
+                          "number of arguments and reads lists anyway", r.where,
+                          f"drop `listed`, or write `{r.name}: ...?` listed for one argument "
+                          "and the ones listed with it")
             for lab in r.labels:
                 if lab not in labels:
                     self.error("E204", f"unknown label `{lab}` for role `{r.name}`", r.where,

@@ -328,7 +328,8 @@ class _Compiler:
             own = [AttrDef(a.name, a.values, a.default) for a in ev.attributes]
             names = {a.name for a in own}
             attrs = tuple(own + [a for a in global_attrs if a.name not in names])
-            events[ev.name] = EventDef(ev.name, tuple(RoleDef(r.name, r.labels, r.cardinality)
+            events[ev.name] = EventDef(ev.name, tuple(RoleDef(r.name, r.labels, r.cardinality,
+                                                              r.listed)
                                                       for r in ev.roles), attrs)
         rules = []
         for i, r in enumerate(c.rules):
@@ -340,7 +341,7 @@ class _Compiler:
                 cl.role, self.pattern(cl.filler), cl.position, cl.scope, cl.within,
                 self.pattern(cl.via) if cl.via is not None else None,
                 " ".join(cl.where.source.text[cl.where.span.start:cl.where.span.end].split()),
-                cl.adjacent, roles[cl.role].cardinality.repeats)
+                cl.adjacent, roles[cl.role].cardinality.repeats, roles[cl.role].lists)
                 for cl in r.roles)
             sets = tuple(SetDef(s.attr, s.value, s.sources) for s in r.sets)
             requires = tuple(q.predicate for q in r.requires)

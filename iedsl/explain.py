@@ -220,14 +220,16 @@ def _clauses(program: Program, rule: RuleDef, steps: list[dict[str, Any]],
     """Each role clause with its candidates, marked taken / rejected (why) / accepted.
 
     The trace says why a candidate failed a clause; which clause took an argument is
-    inferred in clause order: the first clause where it passed, or, for a repeating
-    role, the clause that took a candidate it is coordinated with.
+    inferred in clause order: the first clause where it passed, or, for a role that
+    reads lists (repeating, or declared ``listed``), the clause that took a candidate
+    it is coordinated with.
     """
     event = program.events[rule.event]
     claimed: dict[str, set[tuple[int, int]]] = {}      # role -> spans earlier clauses took
     out = []
     for clause in rule.clauses:
         single = not event.role(clause.role).cardinality.repeats
+        lists = event.role(clause.role).lists
         before = claimed.setdefault(clause.role, set())
         cands = [s for s in steps if s["kind"] == "candidate" and s["role"] == clause.role
                  and s["clause"] == clause.text]
@@ -241,7 +243,7 @@ def _clauses(program: Program, rule: RuleDef, steps: list[dict[str, Any]],
             mine = (s, e) in in_frame and (s, e) not in before
             if mine and c["rejected"] is None:
                 row["status"] = "taken"
-            elif mine and passed and not single:
+            elif mine and passed and lists:
                 row["status"] = "taken"
                 row["note"] = f"coordinated with a taken argument; alone: {c['rejected']}"
             elif c["rejected"]:

@@ -209,6 +209,9 @@ class RoleDecl:
     labels: tuple[str, ...]
     cardinality: Cardinality
     where: Where = field(compare=False)
+    #: A single-valued role that also takes what is listed with its argument
+    #: ("Russia and Ukraine each freed"): `agent: (ACTOR | PEOPLE)? listed`.
+    listed: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ import regex
 from .constraints import Cardinality, Position, Scope, guard_name
 from .patterns import AtomDef, CompiledPattern, pickle_as_constructor
 
-PROGRAM_VERSION = 6
+PROGRAM_VERSION = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +102,12 @@ class RoleDef:
     name: str
     labels: tuple[str, ...]
     cardinality: Cardinality
+    listed: bool = False        # single-valued, but takes the items listed with its argument
+
+    @property
+    def lists(self) -> bool:
+        """Whether a clause for this role reads lists ("in Iraq and Syria")."""
+        return self.listed or self.cardinality.repeats
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +141,7 @@ class ClauseDef:
     text: str
     adjacent: bool = False      # nothing but the via match between argument and trigger
     repeats: bool = False       # the role takes any number of arguments (its cardinality)
+    lists: bool = False         # ... or the items listed with the one it takes (`listed`)
 
 
 @dataclass(frozen=True, slots=True)

@@ -277,7 +277,8 @@ class _Sentence:
                     chosen.append((s, e, c))
                     if not repeats:
                         break
-            if repeats and chosen:
+            # a repeating role, or a single-valued one declared `listed`, reads lists
+            if (repeats or event.role(cl.role).listed) and chosen:
                 chosen = self.listed(chosen, cands, used, ts, te, cl)
             taken[cl.role] += chosen
             used |= {(s, e) for s, e, _ in chosen}

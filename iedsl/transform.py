@@ -258,9 +258,10 @@ class ToNodes(Transformer):
         return n.EventDecl(str(vals[0]), roles, attrs, self._where(meta))
 
     def role_decl(self, meta: Any, children: list[Any]) -> n.RoleDecl:
+        listed = any(isinstance(c, Token) and c.type == "LISTED" for c in children)
         vals = list(_values(children))
         card = vals[2] if len(vals) > 2 and vals[2] is not None else n.Cardinality.ONE
-        return n.RoleDecl(str(vals[0]), vals[1], card, self._where(meta))
+        return n.RoleDecl(str(vals[0]), vals[1], card, self._where(meta), listed)
 
     def role_labels(self, meta: Any, children: list[Any]) -> tuple[str, ...]:
         return tuple(str(v) for v in _values(children))

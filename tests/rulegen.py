@@ -112,7 +112,8 @@ def rule_sets(draw: st.DrawFn) -> str:
             out.append(f"entity {lab} priority {prio} = {pat}")
     role_labels = "(" + " | ".join(labels) + ")"
     out.append("attribute pol: pos | neg = pos")
-    out.append(f"event EV {{ a: {role_labels}* b: {role_labels}? "
+    listed = " listed" if draw(st.booleans()) else ""
+    out.append(f"event EV {{ a: {role_labels}* b: {role_labels}?{listed} "
                f"{'c: ' + role_labels + ' ' if draw(st.booleans()) else ''}"
                "mode: air | drone | none = none }")
     roles = ["a", "b"] + (["c"] if "c: " in out[-1] else [])

@@ -163,3 +163,17 @@ def test_a_term_group_ended_by_a_missing_comma_is_flagged(body: str, warned: boo
     assert bool(found) == warned
     if warned:
         assert "'b'" in found[0].message and found[0].location[1:] == (9, 8)
+
+
+@pytest.mark.parametrize(("role", "warned"), [
+    ("who: ACTOR* listed", True),     # a repeating role reads lists anyway
+    ("who: ACTOR+ listed", True),
+    ("who: ACTOR? listed", False),
+    ("who: ACTOR listed", False),
+    ("who: ACTOR?", False)])
+def test_listed_on_a_repeating_role_is_flagged(role: str, warned: bool) -> None:
+    engine = iedsl.Engine.from_string(
+        'label ACTOR\nentity ACTOR = "Iraq"\n'
+        f'event E {{ {role} }}\nrule r for E {{ trigger = "struck" who = ACTOR }}',
+        name="r.ie")
+    assert bool([w for w in engine.warnings if w.code == "W105"]) == warned

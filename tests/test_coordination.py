@@ -39,6 +39,40 @@ def test_lists(text: str, expected: list[str]) -> None:
     assert args(text) == expected
 
 
+LISTED_RULES = '''
+label ACTOR
+lexicon NAMES { "Russia", "Ukraine", "Qatar", "police", "soldiers" }
+entity ACTOR = @NAMES
+event E { who: ACTOR? listed  whom: ACTOR? }
+rule freed for E {
+  trigger = "freed"
+  who = ACTOR before trigger within 1
+  who = ACTOR after trigger within 2 via "by"
+  whom = ACTOR before trigger within 3 via "by"
+}
+'''
+
+
+@pytest.mark.parametrize("text,who", [
+    # a `listed` single-valued role takes the nearest candidate and those listed with it
+    ("Russia and Ukraine each freed prisoners.", ["Russia", "Ukraine"]),
+    ("Russia, Ukraine and Qatar freed prisoners.", ["Russia", "Ukraine", "Qatar"]),
+    # ... and a later clause for it is still a fallback, not another argument
+    ("Russia freed prisoners mediated by Qatar.", ["Russia"]),
+    ("Prisoners were freed by police and soldiers.", ["police", "soldiers"]),
+])
+def test_a_listed_role_takes_one_argument_and_its_list(text: str, who: list[str]) -> None:
+    engine = iedsl.Engine.from_string(LISTED_RULES)
+    frames = engine.extract(text).frames
+    assert [a.text for a in frames[0].args_for("who")] == who
+
+
+def test_without_listed_a_single_valued_role_takes_one() -> None:
+    engine = iedsl.Engine.from_string(LISTED_RULES.replace("ACTOR? listed", "ACTOR?"))
+    frames = engine.extract("Russia and Ukraine each freed prisoners.").frames
+    assert [a.text for a in frames[0].args_for("who")] == ["Ukraine"]
+
+
 def test_link_kinds() -> None:
     assert link_kind(["and", "his"]) == "conj"
     assert link_kind([","]) == "comma"

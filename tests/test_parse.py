@@ -73,7 +73,7 @@ def test_full_statement_set_parses_to_nodes() -> None:
         entity MIL priority 2 normalize number = (head: @L) _{0,3} !"x" /\\d+/i MIL*
           example "a b" => "a b"
         attribute pol: pos | neg = pos
-        event E { who: (ACTOR | MIL)+ what: MIL? mode: x | y = x }
+        event E { who: (ACTOR | MIL)+ what: MIL? whom: ACTOR? listed mode: x | y = x }
         rule r for E priority -1 {
           trigger = @p
           who = ACTOR before trigger within 3 in clause via "by"
@@ -111,6 +111,8 @@ def test_full_statement_set_parses_to_nodes() -> None:
     ev = rf.statements[9]
     assert ev.roles[0].cardinality is n.Cardinality.SOME
     assert ev.roles[1].cardinality is n.Cardinality.OPTIONAL
+    assert not ev.roles[1].listed
+    assert ev.roles[2].cardinality is n.Cardinality.OPTIONAL and ev.roles[2].listed
 
 
 def test_string_and_regex_escapes() -> None:
