@@ -530,8 +530,8 @@ class _Checker:
             if r.listed and r.cardinality.repeats:
                 self.warn("W105", f"`listed` changes nothing on `{r.name}`, which takes any "
                           "number of arguments and reads lists anyway", r.where,
-                          f"drop `listed`, or write `{r.name}: ...?` listed for one argument "
-                          "and the ones listed with it")
+                          f"drop `listed`, or write `{r.name}: LABEL? listed` for one "
+                          "argument and the ones listed with it")
             for lab in r.labels:
                 if lab not in labels:
                     self.error("E204", f"unknown label `{lab}` for role `{r.name}`", r.where,
