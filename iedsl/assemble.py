@@ -123,8 +123,7 @@ def fill_rule(ctx: SentenceContext, rule: RuleDef, event: EventDef, ts: int, te:
         got = taken[clause.role]
         if got and not clause.repeats:
             continue
-        chosen = fill_clause(ctx, rule, clause, ts, te, used, clause.repeats, clause.lists,
-                             trace)
+        chosen = fill_clause(ctx, rule, clause, ts, te, used, trace)
         if chosen:
             got.extend(chosen)
             used.extend((c.ts, c.te) for c in chosen)
@@ -158,8 +157,7 @@ def fill_rule(ctx: SentenceContext, rule: RuleDef, event: EventDef, ts: int, te:
 
 
 def fill_clause(ctx: SentenceContext, rule: RuleDef, clause: ClauseDef, ts: int, te: int,
-                used: list[tuple[int, int]], repeats: bool, lists: bool,
-                trace: Trace | None) -> list[Candidate]:
+                used: list[tuple[int, int]], trace: Trace | None) -> list[Candidate]:
     """The candidates a clause takes for the trigger at ``[ts, te)``.
 
     Candidates are disjoint and in text order, so the ones on each side of the
@@ -223,9 +221,9 @@ def fill_clause(ctx: SentenceContext, rule: RuleDef, clause: ClauseDef, ts: int,
             j += 1
         if passes(c, before):
             chosen.append(c)
-            if not repeats:
+            if not clause.repeats:
                 break
-    if lists and chosen:
+    if clause.lists and chosen:
         chosen = _coordinate(ctx, cands, starts, chosen, ts, te, used, trig_clause)
     return chosen
 

@@ -257,6 +257,13 @@ class _Cluster:
         return False
 
 
+def _verb_form(f: Frame) -> bool:
+    """Whether the trigger's head is a past participle or another verb form ("the US
+    struck", "assassinated"), which never heads a noun phrase that repeats an event."""
+    head = f.trigger_text.lower().split()[-1] if f.trigger_text.strip() else ""
+    return head.endswith("ed") or head in _VERB_FORMS
+
+
 def is_anaphoric(f: Frame, text: str) -> bool:
     """Whether the trigger is a definite noun phrase ("the strikes", "these attacks").
 
@@ -264,8 +271,7 @@ def is_anaphoric(f: Frame, text: str) -> bool:
     mention anaphoric, an indefinite one ("a", "another", "new") or punctuation does
     not.  Past participles and other verb forms ("the US assassinated") never are.
     """
-    head = f.trigger_text.lower().split()[-1] if f.trigger_text.strip() else ""
-    if head.endswith("ed") or head in _VERB_FORMS:
+    if _verb_form(f):
         return False
     left = text[max(0, f.trigger_start - 80):f.trigger_start]
     words = _WORD_RE.findall(left)
@@ -411,9 +417,9 @@ def _definite_right_before(f: Frame, text: str) -> bool:
     latest attack") the mention is as often a new event as a repetition, and in the
     golds the mode of such a mention is as often unspecified as inherited.
     """
-    head = f.trigger_text.lower().split()[-1] if f.trigger_text.strip() else ""
-    if head.endswith("ed") or head in _VERB_FORMS:
+    if _verb_form(f):
         return False
+    # "those " is the longest determiner with its space: 12 characters are enough
     return _DEFINITE_RIGHT_BEFORE_RE.search(text, max(0, f.trigger_start - 12),
                                             f.trigger_start) is not None
 

@@ -278,7 +278,7 @@ class _Sentence:
                     if not repeats:
                         break
             # a repeating role, or a single-valued one declared `listed`, reads lists
-            if (repeats or event.role(cl.role).listed) and chosen:
+            if event.role(cl.role).lists and chosen:
                 chosen = self.listed(chosen, cands, used, ts, te, cl)
             taken[cl.role] += chosen
             used |= {(s, e) for s, e, _ in chosen}
