@@ -9,7 +9,9 @@ Semantics (pinned by the reference interpreter and its property tests):
   required side (``before``/``after trigger``), in the trigger's clause (``in
   clause``: clauses are split at ``;``), within N tokens (the tokens strictly
   between candidate and trigger), and, with ``via``, next to a match of the via
-  pattern on the side facing the trigger, that match lying between them.
+  pattern on the side facing the trigger, that match lying between them, and, with
+  ``not across``, with no match of the barrier pattern among the tokens between
+  candidate and trigger.
 * Nearest first (fewest tokens between, then leftmost).  A single-valued role takes
   the nearest; a later clause for a single-valued role that is already filled is
   skipped, which makes clauses fallbacks.  A repeating role takes every candidate,
@@ -189,6 +191,7 @@ def fill_clause(ctx: SentenceContext, rule: RuleDef, clause: ClauseDef, ts: int,
             return []   # no via match in the sentence: no candidate can pass
     trig_clause = ctx.clause_of(ts) if clause.scope is Scope.CLAUSE else None
     adjacent = clause.adjacent
+    barrier = clause.barrier
 
     def passes(c: Candidate, before: bool) -> bool:
         # the cheap dictionary tests first; all must hold
@@ -205,6 +208,9 @@ def fill_clause(ctx: SentenceContext, rule: RuleDef, clause: ClauseDef, ts: int,
             return False
         if trig_clause is not None and not (ctx.clause_of(c.ts) == trig_clause
                                             == ctx.clause_of(c.te - 1)):
+            return False
+        if barrier is not None and (ctx.crosses(barrier, c.te, ts) if before
+                                    else ctx.crosses(barrier, te, c.ts)):
             return False
         return not any(c.ts < e and s < c.te for s, e in used)
 
@@ -258,6 +264,10 @@ def _reject(ctx: SentenceContext, clause: ClauseDef, c: Candidate, ts: int, te: 
                 "no via word next to it"
     elif clause.adjacent and gap:
         return f"{gap} tokens from the trigger (right {side.value} it)"
+    if clause.barrier is not None and (
+            ctx.crosses(clause.barrier, c.te, ts) if side is Position.BEFORE
+            else ctx.crosses(clause.barrier, te, c.ts)):
+        return "a match of its `not across` pattern lies between it and the trigger"
     return None
 
 

@@ -570,6 +570,8 @@ class _Checker:
             self.check_pattern(c.filler, used, f"rule {r.name}")
             if c.via is not None:
                 self.check_pattern(c.via, used, f"rule {r.name}")
+            if c.barrier is not None:
+                self.check_pattern(c.barrier, used, f"rule {r.name}")
             rd = roles.get(c.role)
             if rd is None:
                 self.error("E203", f"unknown role `{c.role}` in event {ev.name}", c.where,

@@ -341,7 +341,8 @@ class _Compiler:
                 cl.role, self.pattern(cl.filler), cl.position, cl.scope, cl.within,
                 self.pattern(cl.via) if cl.via is not None else None,
                 " ".join(cl.where.source.text[cl.where.span.start:cl.where.span.end].split()),
-                cl.adjacent, roles[cl.role].cardinality.repeats, roles[cl.role].lists)
+                cl.adjacent, roles[cl.role].cardinality.repeats, roles[cl.role].lists,
+                self.pattern(cl.barrier) if cl.barrier is not None else None)
                 for cl in r.roles)
             sets = tuple(SetDef(s.attr, s.value, s.sources) for s in r.sets)
             requires = tuple(q.predicate for q in r.requires)
@@ -389,7 +390,8 @@ class _Compiler:
                 self.atoms[a].kind == "label" for a in self.patterns[r.trigger].first)),
             rule_labels=tuple(self.needed_labels(
                 [r.trigger, *(c.filler for c in r.clauses),
-                 *(c.via for c in r.clauses if c.via is not None)], labels, entities)
+                 *(c.via for c in r.clauses if c.via is not None),
+                 *(c.barrier for c in r.clauses if c.barrier is not None)], labels, entities)
                 for r in rules),
             cue_labels=self.needed_labels([c.pattern for c in cues], labels, entities),
             regex_atoms={d.arg: i for i, d in enumerate(self.atoms) if d.kind == "re"})

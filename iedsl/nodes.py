@@ -232,6 +232,7 @@ class RoleClause:
     via: Pattern | None
     where: Where = field(compare=False)
     adjacent: bool = False      # `right before/after trigger`: nothing but the via between
+    barrier: Pattern | None = None   # `not across P`: no match of P between it and the trigger
 
 
 @dataclass(frozen=True, slots=True)

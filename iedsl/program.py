@@ -18,7 +18,7 @@ import regex
 from .constraints import Cardinality, Position, Scope, guard_name
 from .patterns import AtomDef, CompiledPattern, pickle_as_constructor
 
-PROGRAM_VERSION = 7
+PROGRAM_VERSION = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +142,7 @@ class ClauseDef:
     adjacent: bool = False      # nothing but the via match between argument and trigger
     repeats: bool = False       # the role takes any number of arguments (its cardinality)
     lists: bool = False         # ... or the items listed with the one it takes (`listed`)
+    barrier: int | None = None  # `not across`: no match of this between argument and trigger
 
 
 @dataclass(frozen=True, slots=True)

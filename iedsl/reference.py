@@ -249,6 +249,7 @@ class _Sentence:
             cands = [(s, e, self.candidate(cl.filler, s, e, f"{rule.name}.{cl.role}"))
                      for s, e in self.find(cl.filler)]
             vias = self.find(cl.via) if cl.via is not None else None
+            bars = self.find(cl.barrier) if cl.barrier is not None else None
             good = []
             for s, e, c in cands:
                 if clash((s, e), used):
@@ -269,6 +270,9 @@ class _Sentence:
                         for vs, ve in vias):
                     continue
                 if vias is None and cl.adjacent and gap:
+                    continue
+                lo, hi = (e, ts) if side is Position.BEFORE else (te, s)
+                if bars is not None and any(lo <= bs and be <= hi for bs, be in bars):
                     continue
                 good.append((gap, s, e, c))
             chosen: list[tuple[int, int, Any]] = []

@@ -75,6 +75,7 @@ class SentenceContext:
         self._clauses: list[int] | None = None
         self._index: dict[int, Any] = {}
         self._via: dict[int, tuple[dict[int, int], dict[int, int]]] = {}
+        self._barrier: dict[int, tuple[list[int], list[int]]] = {}
         self._ends: dict[int, set[int]] = {}    # guard pattern -> where its matches end
         self._live: dict[int, tuple[ClauseDef, ...]] = {}
         self._label_atoms = program.label_atoms
@@ -158,6 +159,23 @@ class SentenceContext:
             found = self._via[key] = ({e: s for s, e in spans}, {s: e for s, e in spans})
         return found
 
+    def barrier_index(self, pattern: int) -> tuple[list[int], list[int]]:
+        """Starts and ends of a barrier pattern's matches (``not across``), both sorted:
+        the matches are disjoint and in order, so the first one starting at or after a
+        point is also the first to end."""
+        key = self.program.patterns[pattern].shared
+        found = self._barrier.get(key)
+        if found is None:
+            spans = self.matches(pattern)
+            found = self._barrier[key] = ([s for s, _ in spans], [e for _, e in spans])
+        return found
+
+    def crosses(self, pattern: int, lo: int, hi: int) -> bool:
+        """Whether a match of ``pattern`` lies within the tokens ``[lo, hi)``."""
+        starts, ends = self.barrier_index(pattern)
+        k = bisect.bisect_left(starts, lo)
+        return k < len(starts) and ends[k] <= hi
+
     def live_clauses(self, rule: RuleDef) -> tuple[ClauseDef, ...]:
         """The clauses of ``rule`` that can take an argument anywhere in this sentence.
 
@@ -201,6 +219,7 @@ class SentenceContext:
             self._matches.clear()
             self._index.clear()
             self._via.clear()
+            self._barrier.clear()
             self._ends.clear()
         self.view.finish()
 

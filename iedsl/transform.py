@@ -303,6 +303,7 @@ class ToNodes(Transformer):
         scope = n.Scope.SENTENCE
         within = None
         via = None
+        barrier = None
         adjacent = False
         for c in children[3:]:
             kind, value = c
@@ -316,8 +317,10 @@ class ToNodes(Transformer):
                 within = value
             elif kind == "via":
                 via = value
+            elif kind == "barrier":
+                barrier = value
         return n.RoleClause(role, filler, position, scope, within, via, self._where(meta),
-                            adjacent)
+                            adjacent, barrier)
 
     def right_before_trigger(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
         return ("right", n.Position.BEFORE)
@@ -342,6 +345,9 @@ class ToNodes(Transformer):
 
     def via(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
         return ("via", children[1])
+
+    def not_across(self, meta: Any, children: list[Any]) -> tuple[str, Any]:
+        return ("barrier", children[2])
 
     def set_value(self, meta: Any, children: list[Any]) -> n.SetClause:
         attr, value = _values(children)

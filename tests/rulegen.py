@@ -135,6 +135,9 @@ def rule_sets(draw: st.DrawFn) -> str:
                 cons.append("in clause")
             if draw(st.booleans()):
                 cons.append("via " + draw(st.sampled_from(['"on"', '"in" | "by"', '"the"'])))
+            if draw(st.integers(0, 3)) == 0:
+                cons.append("not across " + draw(st.sampled_from(['"the"', '"on" | "by"',
+                                                                 '"in" "the"', 'LA'])))
             clauses.append(f"{role} = {filler} {' '.join(cons)}")
         if draw(st.booleans()):
             clauses.append(draw(st.sampled_from(["set mode from trigger, a", "set mode = air",
