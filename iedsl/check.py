@@ -572,6 +572,11 @@ class _Checker:
                 self.check_pattern(c.via, used, f"rule {r.name}")
             if c.barrier is not None:
                 self.check_pattern(c.barrier, used, f"rule {r.name}")
+                if c.adjacent and c.via is None:
+                    self.warn("W106", f"`not across` changes nothing on a `right "
+                              f"{c.position.value} trigger` clause without `via`: nothing "
+                              "lies between the argument and the trigger", c.where,
+                              "drop the barrier, or give the clause a `within` instead")
             rd = roles.get(c.role)
             if rd is None:
                 self.error("E203", f"unknown role `{c.role}` in event {ev.name}", c.where,

@@ -74,3 +74,15 @@ def test_explain_names_the_barrier() -> None:
     reasons = [c["reason"] for r in out["rules"] for t in r["triggers"]
                for cl in t["clauses"] for c in cl["candidates"]]
     assert "a match of its `not across` pattern lies between it and the trigger" in reasons
+
+
+@pytest.mark.parametrize(("clause", "warned"), [
+    ('t = D right before trigger not across "said"', True),   # nothing lies between
+    ('t = D right after trigger not across "said"', True),
+    ('t = D right before trigger via "on" not across "said"', False),
+    ('t = D before trigger within 5 not across "said"', False)])
+def test_a_barrier_where_nothing_lies_between_is_flagged(clause: str, warned: bool) -> None:
+    engine = iedsl.Engine.from_string(
+        'label D\nentity D = "Monday"\nevent E { t: D? }\n'
+        f'rule r for E {{ trigger = "attack" {clause} }}', name="r.ie")
+    assert bool([w for w in engine.warnings if w.code == "W106"]) == warned
