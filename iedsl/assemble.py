@@ -209,8 +209,7 @@ def fill_clause(ctx: SentenceContext, rule: RuleDef, clause: ClauseDef, ts: int,
         if trig_clause is not None and not (ctx.clause_of(c.ts) == trig_clause
                                             == ctx.clause_of(c.te - 1)):
             return False
-        if barrier is not None and (ctx.crosses(barrier, c.te, ts) if before
-                                    else ctx.crosses(barrier, te, c.ts)):
+        if barrier is not None and _barred(ctx, barrier, c, before, ts, te):
             return False
         return not any(c.ts < e and s < c.te for s, e in used)
 
@@ -264,11 +263,16 @@ def _reject(ctx: SentenceContext, clause: ClauseDef, c: Candidate, ts: int, te: 
                 "no via word next to it"
     elif clause.adjacent and gap:
         return f"{gap} tokens from the trigger (right {side.value} it)"
-    if clause.barrier is not None and (
-            ctx.crosses(clause.barrier, c.te, ts) if side is Position.BEFORE
-            else ctx.crosses(clause.barrier, te, c.ts)):
+    if clause.barrier is not None and _barred(ctx, clause.barrier, c,
+                                              side is Position.BEFORE, ts, te):
         return "a match of its `not across` pattern lies between it and the trigger"
     return None
+
+
+def _barred(ctx: SentenceContext, barrier: int, c: Candidate, before: bool, ts: int,
+            te: int) -> bool:
+    """Whether a match of the barrier lies among the tokens between ``c`` and the trigger."""
+    return ctx.crosses(barrier, c.te, ts) if before else ctx.crosses(barrier, te, c.ts)
 
 
 def _coordinate(ctx: SentenceContext, cands: list[Candidate], starts: list[int],
