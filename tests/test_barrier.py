@@ -86,3 +86,28 @@ def test_a_barrier_where_nothing_lies_between_is_flagged(clause: str, warned: bo
         'label D\nentity D = "Monday"\nevent E { t: D? }\n'
         f'rule r for E {{ trigger = "attack" {clause} }}', name="r.ie")
     assert bool([w for w in engine.warnings if w.code == "W106"]) == warned
+
+
+def test_items_listed_with_a_taken_argument_pass_the_barrier() -> None:
+    # "Syria" alone has "and" between it and the trigger; listed with "Iraq", it is taken
+    engine = iedsl.Engine.from_string('''
+label ACTOR
+entity ACTOR = "Iraq" | "Syria"
+event E { where: ACTOR* }
+rule r for E { trigger = "struck" where = ACTOR after trigger not across "and" }
+''')
+    args = [a.text for f in engine.extract("Jets struck Iraq and Syria.").frames for a in f.args]
+    assert args == ["Iraq", "Syria"]
+    alone = [a.text for f in engine.extract("Jets struck, and Syria.").frames for a in f.args]
+    assert alone == []
+
+
+def test_a_barrier_inside_the_via_match_counts() -> None:
+    # the barrier is tested over every token between argument and trigger, via included
+    engine = iedsl.Engine.from_string('''
+label D
+entity D = "Monday"
+event E { t: D? }
+rule r for E { trigger = "attack" t = D after trigger via "since" not across "since" }
+''')
+    assert [f.args for f in engine.extract("The attack since Monday.").frames] == [()]
