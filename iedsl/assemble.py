@@ -16,8 +16,8 @@ Semantics (pinned by the reference interpreter and its property tests):
   the nearest; a later clause for a single-valued role that is already filled is
   skipped, which makes clauses fallbacks.  A repeating role takes every candidate,
   and then any further candidate listed together with a taken one ("Iraq and Syria",
-  "A, B, and C") even past the via word or the token limit; lists are read as
-  written: commas, then one closing and/or (a lone comma is not a list).  A
+  "A, B, and C") even past the via word, the token limit or a barrier; lists are read
+  as written: commas, then one closing and/or (a lone comma is not a list).  A
   single-valued role declared ``listed`` takes the nearest and the candidates listed
   with it ("Russia and Ukraine each freed": one agent clause, both sides).
 * A frame is made only when every required role (of the event, or named by the rule's

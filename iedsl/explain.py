@@ -224,12 +224,10 @@ def _clauses(program: Program, rule: RuleDef, steps: list[dict[str, Any]],
     reads lists (repeating, or declared ``listed``), the clause that took a candidate
     it is coordinated with.
     """
-    event = program.events[rule.event]
     claimed: dict[str, set[tuple[int, int]]] = {}      # role -> spans earlier clauses took
     out = []
     for clause in rule.clauses:
-        single = not event.role(clause.role).cardinality.repeats
-        lists = event.role(clause.role).lists
+        single = not clause.repeats
         before = claimed.setdefault(clause.role, set())
         cands = [s for s in steps if s["kind"] == "candidate" and s["role"] == clause.role
                  and s["clause"] == clause.text]
@@ -243,7 +241,7 @@ def _clauses(program: Program, rule: RuleDef, steps: list[dict[str, Any]],
             mine = (s, e) in in_frame and (s, e) not in before
             if mine and c["rejected"] is None:
                 row["status"] = "taken"
-            elif mine and passed and lists:
+            elif mine and passed and clause.lists:
                 row["status"] = "taken"
                 row["note"] = f"coordinated with a taken argument; alone: {c['rejected']}"
             elif c["rejected"]:
