@@ -390,7 +390,8 @@ class _Sentence:
                         last == "conj" or (last == "comma_conj" and body)):
                     take = n
             out += chain[:take]
-        return out
+        # in text order, as the engine keeps them: `set ... from ROLE` reads the first
+        return sorted(out, key=lambda x: x[0])
 
     def candidate(self, pattern: int, ts: int, te: int, rule: str) -> Any:
         from .sentence import Candidate

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import pickle
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rulegen import lexicon_rule_sets, rule_sets, texts
 
@@ -29,6 +29,12 @@ def _frames(fs):
 
 @SETTINGS
 @given(rules=rule_sets(), text=texts())
+# found by hypothesis: `set ... from ROLE` reads a repeating role's first argument in
+# text order; the reference read it nearest-first
+@example(rules='lexicon LEX0 { "Iran" [mode=air] "Iran Iran" [mode=drone] }\nlabel LA\n'
+         'entity LA = @LEX0\nevent EV { a: (LA)* mode: air | drone | none = none }\n'
+         'rule r1 for EV { trigger = _ a = LA  set mode from trigger, a }',
+         text="Iran Iran Iran Iran Iran ")
 def test_compiled_equals_reference(rules: str, text: str) -> None:
     engine = iedsl.Engine.from_string(rules)
     ref_mentions, ref_frames = reference_analyze(engine.program, text)
