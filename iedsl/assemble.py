@@ -43,7 +43,11 @@ from .sentence import Candidate, SentenceContext, piece_info
 
 #: Tokens that may join coordinated arguments; at least one must be a conjunction.
 CONJUNCTIONS = frozenset({",", "and", "or", "&", "/"})
-COORD_FILLERS = frozenset({"the", "a", "an", "its", "his", "her", "their", "both"})
+#: Words that may open a list item: articles, possessives and counts ("struck three radar
+#: sites and **two** surface vessels": quantities stay out of a target's span).
+COORD_FILLERS = frozenset({"the", "a", "an", "its", "his", "her", "their", "both", "two", "three",
+                           "four", "five", "six", "seven", "eight", "nine", "ten", "several",
+                           "another"})
 
 Trace = Callable[[dict[str, Any]], None]
 

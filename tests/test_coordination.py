@@ -34,6 +34,9 @@ def args(text: str) -> list[str]:
     ("Biden and his deputies condemned it.", ["Biden", "deputies"]),
     ("Under the Trump administration, the US condemned it.", ["US"]),
     ("Iraq and Syria, and Iran condemned it.", ["Iran"]),
+    # a count may open an item, as an article may ("three radar sites and two vessels")
+    ("It struck in Iraq and two deputies.", ["Iraq", "deputies"]),
+    ("It struck in Iraq, two officials said.", ["Iraq"]),
 ])
 def test_lists(text: str, expected: list[str]) -> None:
     assert args(text) == expected
@@ -79,6 +82,8 @@ def test_link_kinds() -> None:
     assert link_kind([",", "and"]) == "comma_conj"
     assert link_kind(["said"]) is None
     assert link_kind(["the"]) is None
+    assert link_kind(["and", "two"]) == "conj"
+    assert link_kind([",", "several"]) == "comma"
 
 
 def test_list_links_both_directions() -> None:
