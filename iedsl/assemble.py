@@ -391,18 +391,17 @@ def frame_attrs(ctx: SentenceContext, rule: RuleDef, event: EventDef, ts: int, t
             if found is not None:
                 attrs[s.attr] = found
                 break
-    for cue in ctx.program.cues:
-        if cue_applies(ctx, cue, event, ts, te):
+    cues = ctx.program.cues
+    for i in ctx.program.event_cues[event.name]:
+        cue = cues[i]
+        if cue_applies(ctx, cue, ts, te):
             attrs[cue.attr] = cue.value
     return attrs
 
 
-def cue_applies(ctx: SentenceContext, cue: CueDef, event: EventDef, ts: int, te: int) -> bool:
-    if cue.events is not None and event.name not in cue.events:
-        return False
-    decl = next((a for a in event.attrs if a.name == cue.attr), None)
-    if decl is None or cue.value not in decl.values:
-        return False
+def cue_applies(ctx: SentenceContext, cue: CueDef, ts: int, te: int) -> bool:
+    """Whether a match of the cue lies on its side of the trigger at ``[ts, te)`` and
+    within its distance (the cue being one of the event's: ``Program.event_cues``)."""
     for cs, ce in ctx.matches(cue.pattern):
         if cs < te and ts < ce:
             continue

@@ -102,6 +102,16 @@ def _attrs_text(attrs: tuple[tuple[str, Any], ...]) -> str:
     return " [" + ", ".join(f"{k}={v}" for k, v in attrs) + "]"
 
 
+def event_cues(event: EventDef, cues: list[CueDef]) -> tuple[int, ...]:
+    """The cues, in declaration order, that may set an attribute of ``event``: those
+    for it (or for every event) whose attribute it declares with the cue's value.
+    Decided once here, so that a frame asks only these where their pattern matches."""
+    values = {a.name: a.values for a in event.attrs}
+    return tuple(i for i, cue in enumerate(cues)
+                 if (cue.events is None or event.name in cue.events)
+                 and cue.value in values.get(cue.attr, ()))
+
+
 def compile_rules(checked: CheckedRules) -> Program:
     return _Compiler(checked).run()
 
@@ -394,6 +404,7 @@ class _Compiler:
                  *(c.barrier for c in r.clauses if c.barrier is not None)], labels, entities)
                 for r in rules),
             cue_labels=self.needed_labels([c.pattern for c in cues], labels, entities),
+            event_cues={name: event_cues(ev, cues) for name, ev in events.items()},
             regex_atoms={d.arg: i for i, d in enumerate(self.atoms) if d.kind == "re"})
 
     def needed_labels(self, patterns: list[int], labels: dict[str, LabelDef],

@@ -18,7 +18,7 @@ import regex
 from .constraints import Cardinality, Position, Scope, guard_name
 from .patterns import AtomDef, CompiledPattern, pickle_as_constructor
 
-PROGRAM_VERSION = 8
+PROGRAM_VERSION = 9
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +224,7 @@ class Program:
     rules_label_first: tuple[int, ...]   # rules whose trigger may start with a label
     rule_labels: tuple[frozenset[str], ...]   # rule -> labels it needs, with dependencies
     cue_labels: frozenset[str]      # labels the cues need, with dependencies
+    event_cues: dict[str, tuple[int, ...]]   # event -> cues that may set one of its attributes
     regex_atoms: dict[int, int]    # regex id -> atom index
 
 
