@@ -139,7 +139,7 @@ def fill_rule(ctx: SentenceContext, rule: RuleDef, event: EventDef, ts: int, te:
                 trace({"kind": "missing", "rule": rule.name, "role": name,
                        "span": ctx.char_span(ts, te)})
             return None
-    attrs = frame_attrs(ctx, rule, event, ts, te, trig_attrs, taken)
+    attrs = frame_attrs(ctx, rule, event, ts, te, trig_attrs, taken, trace)
     args = []
     for role in event.roles:
         provenance = f"{rule.name}.{role.name}"
@@ -372,16 +372,24 @@ def list_links(kinds: list[str], text_order: bool) -> int:
 
 
 def frame_attrs(ctx: SentenceContext, rule: RuleDef, event: EventDef, ts: int, te: int,
-                trig_attrs: dict[str, Any], taken: dict[str, list[Candidate]]
-                ) -> dict[str, str]:
+                trig_attrs: dict[str, Any], taken: dict[str, list[Candidate]],
+                trace: Trace | None = None) -> dict[str, str]:
+    """The frame's attributes: defaults, the trigger's, ``set`` clauses, then cues.
+
+    Traced, each attribute is reported with what decided it (the last writer), so that
+    ``iedsl explain`` can say which cue made an attack hypothetical.
+    """
     decls = {a.name: a for a in event.attrs}
     attrs = {a.name: a.default for a in event.attrs}
+    why = dict.fromkeys(attrs, "the event's default") if trace is not None else {}
     for name, value in trig_attrs.items():
         if name in decls and str(value) in decls[name].values:
             attrs[name] = str(value)
+            why[name] = "the trigger's attribute"
     for s in rule.sets:
         if s.value is not None:
             attrs[s.attr] = s.value
+            why[s.attr] = f"`set {s.attr} = {s.value}`"
             continue
         for src in s.sources:
             values = [trig_attrs.get(s.attr)] if src == "trigger" else [
@@ -390,18 +398,28 @@ def frame_attrs(ctx: SentenceContext, rule: RuleDef, event: EventDef, ts: int, t
                           and str(v) in decls[s.attr].values), None)
             if found is not None:
                 attrs[s.attr] = found
+                why[s.attr] = f"`set {s.attr} from {src}`"
                 break
     cues = ctx.program.cues
     for i in ctx.program.event_cues[event.name]:
         cue = cues[i]
-        if cue_applies(ctx, cue, ts, te):
+        span = cue_match(ctx, cue, ts, te)
+        if span is not None:
             attrs[cue.attr] = cue.value
+            if trace is not None:
+                start, end = ctx.char_span(*span)
+                why[cue.attr] = f"cue at {cue.where} matched {ctx.text[start:end]!r}"
+    if trace is not None:
+        for name, value in attrs.items():
+            trace({"kind": "attribute", "rule": rule.name, "attr": name, "value": value,
+                   "source": why[name]})
     return attrs
 
 
-def cue_applies(ctx: SentenceContext, cue: CueDef, ts: int, te: int) -> bool:
-    """Whether a match of the cue lies on its side of the trigger at ``[ts, te)`` and
-    within its distance (the cue being one of the event's: ``Program.event_cues``)."""
+def cue_match(ctx: SentenceContext, cue: CueDef, ts: int, te: int) -> tuple[int, int] | None:
+    """The first match of the cue (token range) on its side of the trigger at ``[ts, te)``
+    and within its distance, if any (the cue being one of the event's:
+    ``Program.event_cues``)."""
     for cs, ce in ctx.matches(cue.pattern):
         if cs < te and ts < ce:
             continue
@@ -410,6 +428,6 @@ def cue_applies(ctx: SentenceContext, cue: CueDef, ts: int, te: int) -> bool:
             continue
         gap = ts - ce if side is Position.BEFORE else cs - te
         if cue.within is None or gap <= cue.within:
-            return True
-    return False
+            return cs, ce
+    return None
 

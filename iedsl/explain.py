@@ -193,6 +193,8 @@ def _explain_trigger(program: Program, rule: RuleDef, t: dict[str, Any], frames:
     else:
         out["outcome"], out["reason"] = "none", "no frame"
     out["clauses"] = _clauses(program, rule, t["steps"], made, text)
+    out["attributes"] = [{"attr": s["attr"], "value": s["value"], "source": s["source"]}
+                         for s in t["steps"] if s["kind"] == "attribute"]
     return out
 
 

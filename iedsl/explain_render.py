@@ -87,6 +87,9 @@ def _rule(rule: dict[str, Any], out: list[str]) -> None:
                 note = f" ({cand['note']})" if cand.get("note") else ""
                 out.append(f"      {_MARK[cand['status']]} {_q(cand['text'])} "
                            f"{cand['start']}-{cand['end']}{label} {cand['status']}{why}{note}")
+        if t["outcome"] == "frame":
+            for a in t["attributes"]:
+                out.append(f"    {a['attr']}={a['value']}: {a['source']}")
     near = rule.get("near")
     if near is not None:
         _near(rule, near, out)

@@ -43,6 +43,29 @@ def candidates(trigger: dict[str, Any], role: str) -> dict[str, dict[str, Any]]:
     return {c["text"]: c for c in clause["candidates"]}
 
 
+def test_each_attribute_says_what_decided_it(engine: Engine) -> None:
+    report = explain_text(engine, "Militias could strike US bases. US airstrikes did not "
+                                  "strike Iraq.")
+    triggers = rule_of(report, "attack_active")["triggers"]
+    could, air, did_not = ({a["attr"]: a for a in t["attributes"]}
+                           for t in sorted(triggers, key=lambda t: t["start"]))
+    assert could["modality"]["value"] == "hypothetical"
+    assert could["modality"]["source"].startswith("cue at ")
+    assert could["modality"]["source"].endswith("matched 'could'")
+    assert could["polarity"] == {"attr": "polarity", "value": "positive",
+                                 "source": "the event's default"}
+    assert air["mode"] == {"attr": "mode", "value": "air", "source": "the trigger's attribute"}
+    assert did_not["polarity"]["value"] == "negative"
+    assert did_not["polarity"]["source"].endswith("matched 'did not'")
+
+
+def test_explain_prints_the_attributes(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = call(capsys, "explain", "Militias could strike US bases.",
+                        "--rules", str(RULES), "--no-tokens")
+    assert code == 0
+    assert "    modality=hypothetical: cue at " in out and "matched 'could'" in out
+
+
 def test_candidates_taken_and_rejected_with_reasons(engine: Engine) -> None:
     report = explain_text(engine, TEXT)
     rule = rule_of(report, "attack_active")
