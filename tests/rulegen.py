@@ -117,11 +117,16 @@ def rule_sets(draw: st.DrawFn) -> str:
                f"{'c: ' + role_labels + ' ' if draw(st.booleans()) else ''}"
                "mode: air | drone | none = none }")
     roles = ["a", "b"] + (["c"] if "c: " in out[-1] else [])
+    # A second event type without `mode`: cues for one type, or for an attribute the other
+    # lacks, must leave its frames alone.
+    out.append(f"event EV2 {{ a: {role_labels}* }}")
     for r in range(draw(st.integers(1, 2))):
+        event = draw(st.sampled_from(["EV", "EV", "EV2"]))
+        ev_roles = roles if event == "EV" else ["a"]
         trig = draw(patterns([], lex_names, depth=1))
         clauses = [f"trigger = {trig}"]
         for _ in range(draw(st.integers(0, 4))):
-            role = draw(st.sampled_from(roles))
+            role = draw(st.sampled_from(ev_roles))
             filler = " | ".join(draw(st.lists(st.sampled_from(labels), min_size=1,
                                               max_size=2, unique=True)))
             cons = []
@@ -140,17 +145,22 @@ def rule_sets(draw: st.DrawFn) -> str:
                                                                  '"in" "the"', 'LA'])))
             clauses.append(f"{role} = {filler} {' '.join(cons)}")
         if draw(st.booleans()):
-            clauses.append(draw(st.sampled_from(["set mode from trigger, a", "set mode = air",
-                                                 "set pol = neg"])))
+            clauses.append(draw(st.sampled_from(
+                ["set mode from trigger, a", "set mode = air", "set pol = neg"]
+                if event == "EV" else ["set pol = neg"])))
         if draw(st.integers(0, 3)) == 0:   # a role this rule needs and the event does not
-            clauses.append(f"require {draw(st.sampled_from(roles))}")
-        out.append(f"rule r{r} for EV priority {draw(st.integers(0, 2))} "
+            clauses.append(f"require {draw(st.sampled_from(ev_roles))}")
+        out.append(f"rule r{r} for {event} priority {draw(st.integers(0, 2))} "
                    f"{{ {' '.join(clauses)} }}")
-    for _ in range(draw(st.integers(0, 2))):
+    for _ in range(draw(st.integers(0, 3))):
         side = draw(st.sampled_from(["", "before trigger", "after trigger"]))
         within = draw(st.sampled_from(["", "within 2", "within 4"]))
         word = draw(st.sampled_from(['"not"', '"would"', '"did" "not"']))
-        out.append(f"cue pol=neg {side} {within}: {word}")
+        setting = draw(st.sampled_from(["pol=neg", "pol=neg", "mode=air", "mode=drone"]))
+        for_ = draw(st.sampled_from(["", "", "for EV", "for EV2", "for EV, EV2"]))
+        if setting.startswith("mode") and for_ == "for EV2":
+            for_ = ""   # EV2 has no mode: the checker says so (E206)
+        out.append(f"cue {setting} {side} {within} {for_}: {word}")
     return "\n".join(out)
 
 
