@@ -381,15 +381,19 @@ def frame_attrs(ctx: SentenceContext, rule: RuleDef, event: EventDef, ts: int, t
     """
     decls = {a.name: a for a in event.attrs}
     attrs = {a.name: a.default for a in event.attrs}
-    why = dict.fromkeys(attrs, "the event's default") if trace is not None else {}
+    # what decided each attribute, for the trace only: nothing is formatted untraced
+    traced = trace is not None
+    why = dict.fromkeys(attrs, "the event's default") if traced else {}
     for name, value in trig_attrs.items():
         if name in decls and str(value) in decls[name].values:
             attrs[name] = str(value)
-            why[name] = "the trigger's attribute"
+            if traced:
+                why[name] = "the trigger's attribute"
     for s in rule.sets:
         if s.value is not None:
             attrs[s.attr] = s.value
-            why[s.attr] = f"`set {s.attr} = {s.value}`"
+            if traced:
+                why[s.attr] = f"`set {s.attr} = {s.value}`"
             continue
         for src in s.sources:
             values = [trig_attrs.get(s.attr)] if src == "trigger" else [
@@ -398,7 +402,8 @@ def frame_attrs(ctx: SentenceContext, rule: RuleDef, event: EventDef, ts: int, t
                           and str(v) in decls[s.attr].values), None)
             if found is not None:
                 attrs[s.attr] = found
-                why[s.attr] = f"`set {s.attr} from {src}`"
+                if traced:
+                    why[s.attr] = f"`set {s.attr} from {src}`"
                 break
     cues = ctx.program.cues
     for i in ctx.program.event_cues[event.name]:
@@ -406,7 +411,7 @@ def frame_attrs(ctx: SentenceContext, rule: RuleDef, event: EventDef, ts: int, t
         span = cue_match(ctx, cue, ts, te)
         if span is not None:
             attrs[cue.attr] = cue.value
-            if trace is not None:
+            if traced:
                 start, end = ctx.char_span(*span)
                 why[cue.attr] = f"cue at {cue.where} matched {ctx.text[start:end]!r}"
     if trace is not None:
